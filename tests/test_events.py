@@ -1,0 +1,54 @@
+from pipeline.components.events import trigger_type
+
+
+def _events(doc):
+    return doc._.events
+
+
+def test_bombing_with_perpetrator_weapon_place_date_and_injured(annotate):
+    doc = annotate("Two policemen were injured on Monday after militants of the Baloch Liberation Army detonated "
+                   "a roadside bomb near a checkpoint in Quetta.", published="2022-03-09")
+    (event,) = _events(doc)
+    assert event.type == "BOMBING"
+    roles = {(a.role, a.span.text) for a in event.arguments}
+    assert ("weapon", "roadside bomb") in roles
+    assert any(role == "location" and text == "Quetta" for role, text in roles)
+    assert any(role == "date" and text == "Monday" for role, text in roles)
+    assert event.injured == (2, "exact")
+    assert event.kind == "incident" and event.status == "reported"
+
+
+def test_active_and_passive_arguments(annotate):
+    doc = annotate("Gunmen killed a judge in Medellin. The mayor was kidnapped by FARC rebels.",
+                   published="1990-05-02")
+    first, second = _events(doc)
+    assert first.type == "ATTACK"
+    assert ("perpetrator", "Gunmen") in {(a.role, a.span.text) for a in first.arguments}
+    assert any(a.role == "victim" and "judge" in a.span.text for a in first.arguments)
+    assert first.killed == (1, "exact")
+    assert second.type == "KIDNAPPING"
+    assert any(a.role == "victim" and "mayor" in a.span.text for a in second.arguments)
+    assert any(a.role.startswith("perpetrator") and "FARC" in a.span.text for a in second.arguments)
+
+
+def test_aggregate_status_and_casualty_qualifiers(annotate):
+    doc = annotate("The group carried out 30 attacks and killed at least 45 people last year. "
+                   "The army denied that rebels attacked the base. "
+                   "Militants threatened to attack the embassy. "
+                   "Police foiled an attempt to bomb the bridge.", published="2022-01-10")
+    aggregate, denied, threatened, attempted = _events(doc)
+    assert aggregate.kind == "aggregate" and aggregate.killed == (45, "at_least")
+    assert denied.status == "denied"
+    assert threatened.status == "threatened"
+    assert attempted.status == "attempted"
+
+
+def test_non_event_senses_are_not_triggers(annotate):
+    doc = annotate("The fire spread through the forest. Workers went on a hunger strike. "
+                   "The company executed its plan. He bought a gun.")
+    assert _events(doc) == []
+
+
+def test_trigger_lexicon_needs_verb_or_noun(blank_nlp):
+    doc = blank_nlp("attack")
+    assert trigger_type(doc[0]) is None  # no POS on a blank pipeline: never guess
