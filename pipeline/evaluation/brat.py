@@ -36,10 +36,10 @@ NOTE_TARGETS = {  # note type -> entity labels it may sit on
 }
 
 _Y, _M = r"(BC\d{4}|\d{4}|XXXX)", r"(\d{2}|XX)"
-_TIME = r"(T(\d{2}(:\d{2}(:\d{2})?)?|MO|AF|EV|NI))"
+_TIME = r"(T(\d{2}(:\d{2}(:\d{2})?)?Z?|MO|AF|EV|NI))"
 TIMEX_VALUE = re.compile(
-    rf"^({_Y}(-{_M}(-{_M}{_TIME}?)?|-W(\d{{2}}|XX)(-[1-7]{_TIME}?)?|-Q[1-4]|-(SP|SU|FA|WI))?"
-    r"|\d{3}|\d{2}|PAST_REF|PRESENT_REF|FUTURE_REF"
+    rf"^({_Y}(-{_M}(-{_M}{_TIME}?)?|-W(\d{{2}}|XX)(-[1-7]{_TIME}?|-WE)?|-Q[1-4]|-(SP|SU|FA|WI))?"
+    r"|\d{3}X?|\d{2}X{0,2}|PAST_REF|PRESENT_REF|FUTURE_REF"
     r"|P(\d+|X)(Y|M|W|D)|PT(\d+|X)(H|M|S))$")
 SUBTYPE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -53,7 +53,7 @@ class Timex:
 @dataclass(frozen=True)
 class Geo:
     geonames_id: str | None  # None when the note says "-"
-    country: str
+    country: str | None  # None for regions spanning countries ("Middle East")
     admin1: str | None
 
 
@@ -201,11 +201,11 @@ def _apply_attribute_or_note(doc: BratDocument, ident: str, head: list, value: s
                 doc.timex[target] = Timex(parts[0], parts[1])
         elif kind == "Geo":
             if len(parts) != 3 or not re.fullmatch(r"\d+|-", parts[0]) \
-                    or not re.fullmatch(r"[A-Z]{2}", parts[1]):
+                    or not re.fullmatch(r"[A-Z]{2}|-", parts[1]):
                 doc.problems.append(f"{ident}: bad Geo {value!r} (want 'id|- CC admin1|-')")
             else:
                 gid, admin1 = parts[0], parts[2].strip()
-                doc.geo[target] = Geo(None if gid == "-" else gid, parts[1],
+                doc.geo[target] = Geo(None if gid == "-" else gid, None if parts[1] == "-" else parts[1],
                                       None if admin1 == "-" else admin1)
         elif len(parts) != 2 or parts[0] not in ACTOR_TYPES or not parts[1].strip():
             doc.problems.append(f"{ident}: bad Canonical {value!r}")
@@ -215,10 +215,11 @@ def _apply_attribute_or_note(doc: BratDocument, ident: str, head: list, value: s
         doc.problems.append(f"{ident}: unknown note type {kind}")
 
 
-def read_brat_document(txt_path: str | Path) -> BratDocument:
+def read_brat_document(txt_path: str | Path, ann_path: str | Path | None = None) -> BratDocument:
+    """Read one document; ann_path defaults to the .ann beside the .txt (a second pass lives elsewhere)."""
     txt_path = Path(txt_path)
     doc = BratDocument(txt_path.stem, txt_path.read_text(encoding="utf-8"))
-    ann_path = txt_path.with_suffix(".ann")
+    ann_path = Path(ann_path) if ann_path is not None else txt_path.with_suffix(".ann")
     if not ann_path.exists():
         return doc
     pending: list = []
@@ -288,18 +289,22 @@ def validate_document(doc: BratDocument) -> list[str]:
     return problems
 
 
-def validate_folder(folder: str | Path) -> tuple[dict[str, list[str]], int, int]:
-    """Validate every .ann under folder (or folder/docs); returns problems, checked, unannotated."""
+def validate_folder(folder: str | Path, texts: str | Path | None = None) -> tuple[dict[str, list[str]], int, int]:
+    """Validate every .ann under folder (or folder/docs); returns problems, checked, unannotated.
+
+    texts is where the .txt files are when they are not beside the .ann files (a second pass)."""
     folder = Path(folder)
     docs_dir = folder / "docs" if (folder / "docs").is_dir() else folder
+    texts_dir = Path(texts) if texts is not None else docs_dir
     results, unannotated = {}, 0
     for ann in sorted(docs_dir.glob("*.ann")):
-        if not ann.with_suffix(".txt").exists():
+        txt = texts_dir / f"{ann.stem}.txt"
+        if not txt.exists():
             results[ann.stem] = ["no .txt for this .ann"]
             continue
-        results[ann.stem] = validate_document(read_brat_document(ann.with_suffix(".txt")))
-    for txt in docs_dir.glob("*.txt"):
-        unannotated += not txt.with_suffix(".ann").exists()
+        results[ann.stem] = validate_document(read_brat_document(txt, ann))
+    if texts is None:
+        unannotated = sum(not txt.with_suffix(".ann").exists() for txt in docs_dir.glob("*.txt"))
     index = folder / "index.jsonl"
     if index.exists():
         ids = {json.loads(l)["id"] for l in index.read_text(encoding="utf-8").splitlines() if l}
@@ -309,10 +314,10 @@ def validate_folder(folder: str | Path) -> tuple[dict[str, list[str]], int, int]
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] != "validate":
-        print("usage: python -m pipeline.evaluation.brat validate <annotations folder>")
+    if len(argv) not in (2, 4) or argv[0] != "validate" or len(argv) == 4 and argv[2] != "--texts":
+        print("usage: python -m pipeline.evaluation.brat validate <annotations folder> [--texts <txt folder>]")
         return 2
-    results, checked, unannotated = validate_folder(argv[1])
+    results, checked, unannotated = validate_folder(argv[1], argv[3] if len(argv) == 4 else None)
     total = 0
     for doc_id, problems in results.items():
         for problem in problems:
