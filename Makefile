@@ -9,7 +9,9 @@ OUT ?= output
 SAMPLE ?= corpora/sample/articles.jsonl
 PYTEST_ARGS ?= -m "not slow"
 
-.PHONY: install run test test-all validate-annotations bench clean schema
+.PHONY: install run test test-all validate-annotations corpus evaluate agreement bench clean schema
+GOLD_SPLITS := train dev test
+GOLD_FILES := $(wildcard annotations/docs/*.ann) annotations/index.jsonl
 
 install: $(STAMP)
 
@@ -25,7 +27,7 @@ run: install
 	mkdir -p $(OUT)
 	$(VENV)/bin/news-pipeline run $(SAMPLE) --out $(OUT)/records.jsonl --db sqlite:///$(OUT)/events.db
 
-test: install
+test: install validate-annotations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-all: PYTEST_ARGS :=
@@ -33,6 +35,21 @@ test-all: test
 
 validate-annotations: install
 	$(PY) -m pipeline.evaluation.brat validate annotations/
+
+# annotations -> corpora -> metrics
+GOLD_CORPORA := $(foreach s,$(GOLD_SPLITS),corpora/gold-$(s).spacy)
+corpus: $(GOLD_CORPORA)
+
+$(GOLD_CORPORA) &: $(GOLD_FILES) pipeline/training/corpus.py | install
+	$(PY) -m pipeline.training.corpus annotations/ corpora/
+
+evaluate: metrics/eval-dev.json metrics/eval-test.json
+
+metrics/eval-%.json: $(GOLD_FILES) | install
+	$(VENV)/bin/news-pipeline evaluate --gold annotations --split $* --out $@
+
+agreement: install
+	$(PY) -m pipeline.evaluation.agreement annotations/ --out annotations/AGREEMENT.json
 
 schema: install
 	$(VENV)/bin/news-pipeline schema --out docs/records.schema.json

@@ -76,6 +76,26 @@ def show(
 
 
 @app.command()
+def evaluate(
+    gold: Path = typer.Option(Path("annotations"), "--gold", help="annotations folder (docs/ + index.jsonl)"),
+    split: Optional[str] = typer.Option("test", "--split", help="train, dev, test, or all"),
+    pred: Optional[Path] = typer.Option(None, "--pred", help="records JSONL; default: run the pipeline"),
+    out: Optional[Path] = typer.Option(None, "--out", help="default: metrics/eval-<split>.json"),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="also score the bare base model's NER"),
+) -> None:
+    """Score the pipeline against the hand-annotated gold, per layer and per label."""
+    from .evaluation.evaluate import evaluate as run_evaluation
+    from .evaluation.evaluate import summary_lines, write_report
+
+    report = run_evaluation(gold, None if split == "all" else split, pred, with_baseline=baseline)
+    out = out or Path("metrics") / f"eval-{split}.json"
+    write_report(report, out)
+    for line in summary_lines(report):
+        typer.echo(line)
+    typer.echo(f"wrote {out}", err=True)
+
+
+@app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", help="default: print to stdout")) -> None:
     """Print (or write) the JSON Schema of the output records."""
     from .records import record_json_schema
