@@ -26,33 +26,49 @@ EXIT_INTERRUPTED = 130
 
 @app.command()
 def run(
-    inputs: List[Path] = typer.Argument(..., help="JSONL, .jsonl.gz, .txt files or directories of .txt files"),
-    out: Path = typer.Option(Path("records.jsonl"), "--out", "-o", help="JSONL output; also the resume manifest"),
+    inputs: List[Path] = typer.Argument(..., help="JSONL (.gz), HTML, WARC (.gz), .txt files, or directories of them"),
+    out: Path = typer.Option(Path("records.jsonl"), "--out", "-o",
+                             help="JSONL output; finished articles are listed in <out stem>.manifest.jsonl"),
     db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL, e.g. sqlite:///events.db"),
     quarantine: Optional[Path] = typer.Option(None, "--quarantine", help="default: quarantine.jsonl beside --out"),
-    n_process: int = typer.Option(1, "--n-process", min=1, help="worker processes"),
+    n_process: int = typer.Option(1, "--n-process", min=1,
+                                  help="worker processes (with --engine dask: LocalCluster workers)"),
     batch_size: int = typer.Option(32, "--batch-size", min=1),
     max_chars: int = typer.Option(1_000_000, "--max-chars", help="longer articles are quarantined"),
     strict: bool = typer.Option(False, "--strict", help="exit 3 when any input was quarantined"),
+    engine: str = typer.Option("local", "--engine", help="local (process pool) or dask (needs the 'dist' extra)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="with --engine dask: tcp://host:port of a running scheduler; "
+                                                 "default: a LocalCluster of --n-process workers"),
 ) -> None:
     """Extract event records from news articles."""
     from tqdm import tqdm
 
-    from .execution.local import run_local
     from .ingest import ArticleLimits
 
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    common = dict(db_url=db, quarantine_path=quarantine, batch_size=batch_size,
+                  limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv))
     with tqdm(unit=" articles", desc="extracting", disable=None, file=sys.stderr) as bar:
-        summary = run_local(
-            inputs, out, db_url=db, quarantine_path=quarantine, n_process=n_process, batch_size=batch_size,
-            limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv),
-            on_progress=bar.update,
-        )
+        if engine == "dask":
+            from .execution.distributed import run_dask
+
+            summary = run_dask(inputs, out, scheduler=scheduler, n_workers=n_process, on_progress=bar.update, **common)
+        else:
+            from .execution.local import run_local
+
+            summary = run_local(inputs, out, n_process=n_process, on_progress=bar.update, **common)
     typer.echo(
         f"articles: {summary.articles}  events: {summary.events}  quarantined: {summary.quarantined}  "
         f"duplicates: {summary.duplicates}  already done: {summary.already_done}  "
         f"words/sec: {summary.words_per_second:,.0f}", err=True)
     if summary.interrupted:
-        typer.echo(f"interrupted after article {summary.last_article_id}; rerun the same command to resume.", err=True)
+        typer.echo(f"interrupted: {summary.articles} articles written in this run (last: {summary.last_article_id}); "
+                   f"finished articles are listed in {summary.manifest}. "
+                   "Rerun the same command to resume after them.", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
     if strict and summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
@@ -82,13 +98,66 @@ def evaluate(
     pred: Optional[Path] = typer.Option(None, "--pred", help="records JSONL; default: run the pipeline"),
     out: Optional[Path] = typer.Option(None, "--out", help="default: metrics/eval-<split>.json"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="also score the bare base model's NER"),
+    case: Optional[str] = typer.Option(None, "--case", help="upper or lower: score a copy of the gold texts in that case"),
 ) -> None:
     """Score the pipeline against the hand-annotated gold, per layer and per label."""
     from .evaluation.evaluate import evaluate as run_evaluation
     from .evaluation.evaluate import summary_lines, write_report
 
-    report = run_evaluation(gold, None if split == "all" else split, pred, with_baseline=baseline)
-    out = out or Path("metrics") / f"eval-{split}.json"
+    if case not in (None, "upper", "lower"):
+        raise typer.BadParameter(f"unknown case {case!r}: use upper or lower", param_hint="--case")
+    report = run_evaluation(gold, None if split == "all" else split, pred, with_baseline=baseline, case=case)
+    out = out or Path("metrics") / (f"eval-{split}.json" if case is None else f"eval-{split}-{case}.json")
+    write_report(report, out)
+    for line in summary_lines(report):
+        typer.echo(line)
+    typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("evaluate-muc4")
+def evaluate_muc4(
+    gold: Path = typer.Option(..., "--gold", help="MUC-4 in GTT's processed form (JSONL), e.g. muc4/gtt/dev.jsonl"),
+    pipeline: List[str] = typer.Option(["full"], "--pipeline",
+                                       help="full, rules, or a trained pipeline directory; repeatable"),
+    pred: Optional[Path] = typer.Option(None, "--pred", help="score templates from JSONL (docid, templates) instead"),
+    out: Optional[Path] = typer.Option(None, "--out", help="also write here, keeping other pipelines' entries"),
+    gpu_id: int = typer.Option(-1, "--gpu-id", help="run the pipelines on this GPU (default: CPU)"),
+) -> None:
+    """MUC-4 role fillers and incident types with GTT's template metric (micro P/R/F1 per role); prints JSON."""
+    from .evaluation.muc4 import evaluate_muc4 as run_muc4
+    from .evaluation.muc4 import merge_reports
+
+    reports = ({str(pred): run_muc4(gold, pred_path=pred)} if pred else
+               {name: run_muc4(gold, name, gpu_id=gpu_id) for name in pipeline})
+    typer.echo(json.dumps(merge_reports(reports, out), indent=2))
+
+
+@app.command("evaluate-timex")
+def evaluate_timex(
+    corpus: Path = typer.Option(..., "--corpus", help="TempEval-3 folder (holding TBAQ-cleaned/) or TBAQ-cleaned"),
+    out: Path = typer.Option(Path("metrics/timex.json"), "--out"),
+) -> None:
+    """DATE detection (strict, relaxed) and TIMEX3 value accuracy on TempEval-3 TimeBank + AQUAINT."""
+    from .evaluation.tempeval import evaluate_timex as run_timex
+    from .evaluation.tempeval import summary_lines, write_report
+
+    report = run_timex(corpus)
+    write_report(report, out)
+    for line in summary_lines(report):
+        typer.echo(line)
+    typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("evaluate-places")
+def evaluate_places(
+    gold: Path = typer.Option(..., "--gold", help="MUC-4 JSONL with templates, e.g. muc4/dev.jsonl"),
+    out: Path = typer.Option(Path("metrics/places_muc4.json"), "--out"),
+) -> None:
+    """Event country and place accuracy on MUC-4 templates' incident locations."""
+    from .evaluation.muc4_places import evaluate_places as run_places
+    from .evaluation.muc4_places import summary_lines, write_report
+
+    report = run_places(gold)
     write_report(report, out)
     for line in summary_lines(report):
         typer.echo(line)
@@ -113,7 +182,91 @@ def db_init(db: str = typer.Option("sqlite:///events.db", "--db")) -> None:
     from .sinks.sql import init_schema, make_engine
 
     engine = make_engine(db)
-    typer.echo(f"schema version {init_schema(engine)} at {engine.url.render_as_string(hide_password=True)}")
+    version = _checked(lambda: init_schema(engine))
+    typer.echo(f"schema version {version} at {engine.url.render_as_string(hide_password=True)}")
+
+
+@db_app.command("migrate")
+def db_migrate(db: str = typer.Option("sqlite:///events.db", "--db")) -> None:
+    """Upgrade the database to this tool's schema version, one registered step at a time."""
+    from .sinks.migrations import migrate
+    from .sinks.sql import make_engine
+
+    engine = make_engine(db)
+    result = _checked(lambda: migrate(engine))
+    for step in result.applied:
+        typer.echo(f"applied {step}", err=True)
+    typer.echo(f"schema version {result.from_version} -> {result.to_version} at "
+               f"{engine.url.render_as_string(hide_password=True)}")
+
+
+def _checked(action):
+    from .sinks.sql import SchemaVersionError
+
+    try:
+        return action()
+    except SchemaVersionError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1)
+
+
+EXPORT_FORMATS = ("parquet", "csv", "events-csv", "events-parquet")
+
+
+@app.command()
+def export(
+    db: str = typer.Option(..., "--db", help="SQLAlchemy URL, e.g. sqlite:///events.db"),
+    fmt: str = typer.Option("parquet", "--format", help="parquet, csv (every table) or events-csv, events-parquet"),
+    out: Path = typer.Option(Path("export"), "--out", help="output folder"),
+    per_incident: bool = typer.Option(False, "--per-incident",
+                                      help="events-*: one row per incident (after `news-pipeline incidents`)"),
+) -> None:
+    """Export the database's tables, or one event-data table (ACLED/GTD columns), as Parquet or CSV."""
+    from .export import export_events, export_tables
+    from .sinks.sql import make_engine, require_schema
+
+    if fmt not in EXPORT_FORMATS:
+        typer.echo(f"--format must be one of {', '.join(EXPORT_FORMATS)}", err=True)
+        raise typer.Exit(2)
+    engine = make_engine(db)
+    _checked(lambda: require_schema(engine))  # no schema, or another version: nothing to export
+    if fmt.startswith("events-") and per_incident:
+        from .incidents.export import export_incidents
+
+        kind = fmt.removeprefix("events-")
+        path = out / f"incident_data.{kind}"
+        typer.echo(f"wrote {_checked(lambda: export_incidents(engine, path, kind))} incidents to {path}", err=True)
+    elif fmt.startswith("events-"):
+        kind = fmt.removeprefix("events-")
+        path = out / f"event_data.{kind}"
+        typer.echo(f"wrote {export_events(engine, path, kind)} events to {path}", err=True)
+    else:
+        for table, rows in export_tables(engine, out, fmt).items():
+            typer.echo(f"wrote {rows} rows to {out / f'{table}.{fmt}'}", err=True)
+
+
+@app.command()
+def incidents(
+    db: str = typer.Option(..., "--db", help="SQLAlchemy URL of the database `run --db` wrote"),
+    out: Optional[Path] = typer.Option(None, "--out", help="also write every incident as JSONL here"),
+    export_csv: Optional[Path] = typer.Option(None, "--export-csv", help="also write one CSV row per incident"),
+    rebuild: bool = typer.Option(False, "--rebuild", help="drop the incidents and recluster the whole archive"),
+) -> None:
+    """Group the events of different articles that describe one incident (incremental)."""
+    from .incidents.store import run_incidents, write_incidents_jsonl
+    from .sinks.sql import make_engine
+
+    engine = make_engine(db)
+    summary = _checked(lambda: run_incidents(engine, rebuild=rebuild))
+    typer.echo(f"events: {summary.new_events} new ({summary.joined} joined an incident, {summary.founded} founded one)"
+               f"  stale memberships: {summary.stale_members}  incidents loaded: {summary.loaded_incidents}"
+               f"  incidents: {summary.incidents_total}", err=True)
+    if out is not None:
+        typer.echo(f"wrote {write_incidents_jsonl(engine, out)} incidents to {out}", err=True)
+    if export_csv is not None:
+        from .incidents.export import export_incidents
+
+        typer.echo(f"wrote {export_incidents(engine, export_csv, 'csv')} incidents to {export_csv}", err=True)
 
 
 @app.command()

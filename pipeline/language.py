@@ -30,7 +30,21 @@ class TrainedComponent:
 
 # Trained stages register here; a stage whose directory is absent is simply not added, so the
 # rule pipeline works on a fresh clone before anything is trained.
-TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = ()
+TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = (
+    # The base NER fine-tuned on the gold train split (+ WEAPON), case-robust (pipeline/training/ner_*.py);
+    # and the nominal actors ("militants", "two soldiers") into doc.spans["actors"], before news_actors.
+    TrainedComponent("ner", "ner", "news_ner", after="ner", replaces="ner"),
+    TrainedComponent("ner_actors", "ner", "news_actor_ner", before="news_actors"),
+    # Incidents, their types and role fillers learned from MUC-4 (make train-events), in place of the rules'.
+    TrainedComponent("events", "news_event_model", "news_event_model", before="news_casualties",
+                     replaces="news_events"),
+    # Trained linkers (pipeline/components/relation_model.py, configs/relations.cfg): event arguments up to
+    # a sentence from the trigger, added to the events found; then the actor relations, in place of the rules'.
+    TrainedComponent("relations", "news_event_argument_linker", "news_event_argument_linker",
+                     before="news_relations"),
+    TrainedComponent("relations", "news_relation_linker", "news_relation_linker", after="news_relations",
+                     replaces="news_relations"),
+)
 
 
 def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MODELS_DIR) -> Language:

@@ -58,3 +58,34 @@ def write_jsonl(path: Path, rows) -> Path:
         for row in rows:
             stream.write(row if isinstance(row, bytes) else (json.dumps(row) + "\n").encode("utf-8"))
     return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A new, empty database on each backend: a SQLite file, and a schema of its own on the PostgreSQL
+    server at PG_TEST_URL (.ci/run starts one; skipped only where PG_TEST_URL is unset)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'events.db'}"
+        return
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    base = os.environ.get("PG_TEST_URL")
+    if not base:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PG_TEST_URL is unset in CI: .ci/run must start PostgreSQL")
+        pytest.skip("PG_TEST_URL is not set (source .ci/postgres.sh as root)")
+    url = make_url(base).set(drivername="postgresql+psycopg")
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '20s'"))  # a test that left a transaction open
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

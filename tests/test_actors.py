@@ -44,3 +44,99 @@ def test_pipeline_marks_groups_weapons_acronyms_and_nominal_actors(annotate):
 def test_lowercase_phrase_is_not_a_group(annotate):
     doc = annotate("They want an Islamic state under sharia law.")
     assert not any(ent._.canonical == "Islamic State" for ent in doc.ents)
+
+
+def _doc_with_ents(text, marks):
+    from spacy.lang.en import English
+    from spacy.tokens import Span
+
+    doc = English()(text)
+    spans = []
+    for surface, label, nth in marks:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        spans.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = spans
+    return doc
+
+
+def test_aliases_within_a_document_resolve_to_the_long_form():
+    from pipeline.components.actors import DocumentActors
+
+    doc = _doc_with_ents(
+        "THE MOVIMIENTO DE UNIDAD POPULAR [MUP] AND PRESIDENT VINICIO CEREZO MET. CEREZO SAID THE MOVEMENT "
+        "AND THE MUP WILL TALK. THE FARABUNDO MARTI NATIONAL LIBERATION FRONT SAID THE FRONT AGREES.",
+        [("MOVIMIENTO DE UNIDAD POPULAR", "ORG", 0), ("MUP", "ORG", 0), ("PRESIDENT VINICIO CEREZO", "PERSON", 0),
+         ("CEREZO", "PERSON", 1), ("MUP", "ORG", 1), ("FARABUNDO MARTI NATIONAL LIBERATION FRONT", "ORG", 0),
+         ("FRONT", "ORG", 1)])
+    resolver = DocumentActors(doc, load_registry())
+    canonical = [resolver.resolve(ent)[0] for ent in doc.ents]
+    assert canonical == ["Movimiento De Unidad Popular", "Movimiento De Unidad Popular", "Vinicio Cerezo",
+                         "Vinicio Cerezo", "Movimiento De Unidad Popular", "Farabundo Marti National Liberation Front",
+                         "Farabundo Marti National Liberation Front"]
+
+
+def test_a_national_army_named_without_its_country_is_read_from_context():
+    from pipeline.components.actors import DocumentActors
+
+    doc = _doc_with_ents("SALVADORAN SOLDIERS CLASHED. THE ARMED FORCES SAID SALVADORAN TROOPS WON.",
+                         [("SALVADORAN", "NORP", 0), ("ARMED FORCES", "ORG", 0), ("SALVADORAN", "NORP", 1)])
+    assert DocumentActors(doc, load_registry()).resolve(doc.ents[1]) == ("Salvadoran Armed Forces", "state_security")
+    alone = _doc_with_ents("THE ARMED FORCES SAID.", [("ARMED FORCES", "ORG", 0)])
+    assert DocumentActors(alone, load_registry()).resolve(alone.ents[0])[0] == "Armed Forces"
+
+
+def test_rule_matches_replace_covered_entities_only():
+    from spacy.tokens import Span
+
+    from pipeline.components.actors import merge_entities
+
+    text = ("the brutal Asad regime fired an RPG and 500 KG OF DYNAMITE GEL at Tehreek-e-Taliban Pakistan and "
+            "The Revolutionary Armed Forces of Colombia")
+    doc = _doc_with_ents(text, [("the brutal Asad regime", "ORG", 0), ("RPG", "ORG", 0),
+                                ("500 KG OF DYNAMITE GEL", "WEAPON", 0), ("Tehreek", "ORG", 0),
+                                ("The Revolutionary Armed Forces of Colombia", "ORG", 0)])
+    matches = [doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in
+               [("Asad regime", "ORG"), ("RPG", "WEAPON"), ("DYNAMITE", "WEAPON"), ("Tehreek-e-Taliban Pakistan", "ORG"),
+                ("Revolutionary Armed Forces of Colombia", "ORG")]]
+    merged = [(e.text, e.label_) for e in merge_entities(list(doc.ents), matches)]
+    assert merged == [("the brutal Asad regime", "ORG"), ("RPG", "WEAPON"), ("500 KG OF DYNAMITE GEL", "WEAPON"),
+                      ("Tehreek-e-Taliban Pakistan", "ORG"), ("Revolutionary Armed Forces of Colombia", "ORG")]
+    assert all(isinstance(e, Span) for e in merge_entities([], matches))
+
+
+def test_registry_extended_from_muc4_train_and_individuals_are_persons():
+    registry = load_registry()
+    assert registry.lookup("PEOPLE'S LIBERATION FORCES").canonical == "Popular Liberation Forces"
+    assert registry.lookup("FPL").canonical == "Popular Liberation Forces"
+    assert registry.lookup("Zarate Wilka Armed Forces of Liberation").canonical == \
+        "Zarate Willka Armed Forces of Liberation"
+    assert registry.lookup("DAS").canonical == "Administrative Department of Security"
+    assert registry.lookup("Asad").label == "PERSON"
+    assert registry.lookup("Asad regime").canonical == "Government of Syria"
+    assert registry.version >= "2026.11.2"
+
+
+def test_mixed_case_abbreviation_is_not_matched_in_capitals():
+    from spacy.lang.en import English
+
+    from pipeline.components.actors import NewsActors
+
+    nlp = English()
+    doc = nlp("LET THEM GO, SAID THE LeT AND THE FMLN.")
+    matches = [(label, doc[start:end].text) for label, start, end in NewsActors(nlp, "a", load_registry())._matches(doc)]
+    assert sorted(matches) == [("ORG", "FMLN"), ("ORG", "LeT")]
+
+
+def test_entities_do_not_cross_line_breaks():
+    from spacy.lang.en import English
+    from spacy.tokens import Span
+
+    from pipeline.components.actors import within_a_line
+
+    doc = English()("SAID JUAN\nARAYA AND GONZALO DE JESUS\nPEREZ AND VIRGILIO\n  X")
+    parts = [within_a_line(Span(doc, s, e, label="PERSON")) for s, e in [(1, 4), (5, 10), (11, 13), (12, 13)]]
+    assert [p.text if p is not None else None for p in parts] == ["ARAYA", "GONZALO DE JESUS", "VIRGILIO", None]
+    whole = Span(doc, 5, 8, label="PERSON")
+    assert within_a_line(whole) is whole

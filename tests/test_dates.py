@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.normalize.dates import normalize_date
+from pipeline.normalize.dates import Timex, infer_publication_window, normalize_date
 
 ANCHOR = date(2021, 12, 23)
 
@@ -39,6 +39,62 @@ def test_without_publication_date_unknown_year_is_x():
     assert normalize_date("last month", None) is None
 
 
-def test_durations_and_junk_are_not_dates():
+def test_durations_sets_and_junk():
     assert normalize_date("", ANCHOR) is None
-    assert normalize_date("a month", ANCHOR) is None
+    assert normalize_date("6-year-old", ANCHOR) is None
+    assert normalize_date("44", ANCHOR) is None  # an age beside a name, not 1944
+    assert normalize_date("a month", ANCHOR) == Timex("P1M", "none", "DURATION")
+    assert normalize_date("the past two years", ANCHOR) == Timex("P2Y", "none", "DURATION")
+    assert normalize_date("daily", ANCHOR) == Timex("P1D", "none", "SET")
+
+
+@pytest.mark.parametrize("text,anchor,value", [
+    ("the third quarter", date(1989, 10, 25), "1989-Q3"),
+    ("fourth-quarter", date(1990, 2, 1), "1989-Q4"),
+    ("the quarter", date(1989, 10, 25), "1989-Q3"),
+    ("the first half of 1990", date(1990, 9, 1), "1990-H1"),
+    ("last fall", date(1999, 3, 1), "1998-FA"),
+    ("last November", date(1989, 10, 25), "1988-11"),
+    ("January", date(1989, 11, 20), "1990-01"),  # two months ahead: the coming January
+    ("mid-June", date(1989, 10, 25), "1989-06"),
+    ("the weekend", date(1998, 8, 17), "1998-W33-WE"),
+    ("now", date(1998, 8, 17), "PRESENT_REF"),
+])
+def test_quarters_seasons_and_months(text, anchor, value):
+    assert normalize_date(text, anchor).value == value
+
+
+def test_tense_sets_the_direction_of_a_weekday():
+    monday = date(2000, 4, 3)
+    assert normalize_date("Tuesday", monday).value == "2000-03-28"
+    assert normalize_date("Tuesday", monday, tense="future").value == "2000-04-04"
+
+
+def test_year_ago_shifts_the_quarter_in_focus():
+    focus = Timex("1989-Q3", "range")
+    assert normalize_date("a year earlier", date(1989, 10, 25), reference=focus).value == "1988-Q3"
+    assert normalize_date("a year earlier", date(1989, 10, 25)).value == "1988"
+
+
+def test_publication_window_from_a_weekday_with_a_date():
+    window = infer_publication_window(["between July and September 2021", "Wednesday (December 22", "last month"])
+    assert window is not None and window.start == date(2021, 12, 22)
+    assert "Wednesday" in window.evidence
+    assert infer_publication_window(["last month", "two weeks"]) is None
+
+
+def test_undated_article_is_resolved_against_the_inferred_window(annotate):
+    doc = annotate("TTP carried out 44 attacks between July and September 2021. On Wednesday (December 22) "
+                   "militants attacked a checkpoint in Bannu. The group said last month that it would expand "
+                   "its campaign.")
+    values = {ent.text: ent._.timex.value for ent in doc.ents if ent.label_ == "DATE" and ent._.timex}
+    assert values["last month"] == "2021-11"
+    assert values["December 22"] == "2021-12-22"
+    assert any("inferred publication window 2021-12-22" in w for w in doc._.warnings)
+
+
+def test_reference_words_become_dates_and_possessives_are_dropped(annotate):
+    doc = annotate("Prices are now higher than last year's level, officials said.", published="1998-08-17")
+    dates = {ent.text: ent._.timex.value for ent in doc.ents if ent.label_ == "DATE"}
+    assert dates.get("now") == "PRESENT_REF"
+    assert dates.get("last year") == "1997"

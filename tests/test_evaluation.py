@@ -22,3 +22,13 @@ def test_scorer_runs_on_the_test_split_with_the_base_model_baseline():
     # The domain layer must not lose to the base model on the labels both know.
     assert report["pipeline_on_base_labels"]["entities_overlap"]["f"] >= report["base_model_ner"]["entities_overlap"]["f"]
     assert pipeline["entities_overlap"]["f"] >= pipeline["entities_exact"]["f"]
+
+
+def test_case_option_scores_an_upper_cased_copy_with_the_same_offsets():
+    from pipeline.evaluation.brat import BratDocument
+    from pipeline.evaluation.evaluate import with_case
+
+    doc = BratDocument("d", "Die Straße in Kabul")
+    upper = with_case(doc, "upper")
+    assert upper.text == "DIE STRAßE IN KABUL" and len(upper.text) == len(doc.text) and doc.text == "Die Straße in Kabul"
+    assert with_case(doc, "lower").text == "die straße in kabul"

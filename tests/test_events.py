@@ -1,4 +1,24 @@
+import pytest
+
 from pipeline.components.events import trigger_type
+
+
+@pytest.fixture(scope="module")
+def rules_nlp():
+    """The rule extractor: the shipped pipeline puts the trained one (models/events) in its place."""
+    from pipeline.language import build_pipeline
+
+    return build_pipeline(models_dir=None)
+
+
+@pytest.fixture
+def annotate(rules_nlp):
+    def _annotate(text: str, published: str | None = None):
+        doc = rules_nlp.make_doc(text)
+        doc._.published = published
+        return rules_nlp(doc)
+
+    return _annotate
 
 
 def _events(doc):

@@ -1,20 +1,25 @@
-"""Domain entities on top of the base NER: armed groups from the registry, weapons, and actors.
+"""Domain entities on top of the NER: armed groups from the registry, weapons, and actors.
 
-``news_actors`` adds registry matches (as ORG) and weapon mentions (as WEAPON) to ``doc.ents``,
-preferring them over overlapping base-model entities, resolves acronyms introduced in
-parentheses, fills ``span._.canonical`` and ``span._.actor_type`` for every actor entity, and
-collects nominal actor mentions ("militants", "two soldiers") in ``doc.spans["actors"]``.
+``news_actors`` adds registry matches (as ORG, or PERSON for an individual) and weapon mentions
+(as WEAPON) to ``doc.ents`` where the NER found nothing or only part of them, fills
+``span._.canonical`` and ``span._.actor_type`` for every actor entity (registry, fuzzily; else an
+alias within the document: an acronym introduced in parentheses or brackets, a short form such as
+"the Front" or a surname; else a form derived from the text), and collects nominal actor mentions
+("militants", "two soldiers") in ``doc.spans["actors"]``.
 """
 from __future__ import annotations
 
+from collections import Counter
 from importlib import resources
+from typing import Optional
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..normalize.actors import ActorRegistry, canonical_from_text, guess_actor_type, load_registry
+from ..normalize.actors import (Actor, ActorRegistry, canonical_from_text, guess_actor_type, load_registry,
+                                normalise_name, strip_titles)
 
 ACTOR_LABELS = {"ORG", "NORP", "PERSON"}
 ACTORS_KEY = "actors"
@@ -56,21 +61,22 @@ class NewsActors:
         self.uncased = PhraseMatcher(nlp.vocab, attr="LOWER")
         # Names match as written, in capitals (wire copy) or, unless an abbreviation, in lower
         # case (lower-cased corpora). A case-blind match would turn "an Islamic state" into a group.
-        for phrase, is_abbreviation in registry.patterns():
-            variants = {phrase, phrase.upper()} if is_abbreviation else {phrase, phrase.upper(), phrase.lower()}
-            self.cased.add("ORG", [nlp.make_doc(v) for v in variants])
+        # A mixed-case abbreviation ("LeT") is not matched in capitals, where it is a word ("LET").
+        for phrase, is_abbreviation, label in registry.patterns():
+            if is_abbreviation:
+                variants = {phrase, phrase.upper()} if phrase.isupper() or not phrase.isalpha() else {phrase}
+            else:
+                variants = {phrase, phrase.upper(), phrase.lower()}
+            self.cased.add(label, [nlp.make_doc(v) for v in variants])
         self.uncased.add("WEAPON", [nlp.make_doc(term) for term in _weapon_terms()])
 
     def __call__(self, doc: Doc) -> Doc:
-        ours = [Span(doc, s, e, label=lab) for lab, s, e in self._matches(doc)]
-        ours = filter_spans(ours)
-        taken = {i for span in ours for i in range(span.start, span.end)}
-        kept = [ent for ent in doc.ents if not any(i in taken for i in range(ent.start, ent.end))]
-        doc.ents = filter_spans(kept + ours)
-        aliases = self._parenthesised_acronyms(doc)
+        entities = [part for ent in doc.ents if (part := within_a_line(ent)) is not None]
+        doc.ents = merge_entities(entities, [Span(doc, s, e, label=lab) for lab, s, e in self._matches(doc)])
+        resolver = DocumentActors(doc, self.registry)
         for ent in doc.ents:
             if ent.label_ in ACTOR_LABELS:
-                self._canonicalise(ent, aliases)
+                ent._.canonical, ent._.actor_type = resolver.resolve(ent)
         doc.spans[ACTORS_KEY] = list(self._nominal_actors(doc))
         return doc
 
@@ -79,38 +85,194 @@ class NewsActors:
             for match_id, start, end in matcher(doc):
                 yield doc.vocab.strings[match_id], start, end
 
-    def _canonicalise(self, ent: Span, aliases: dict[str, str]) -> None:
-        name = aliases.get(ent.text, ent.text)
-        actor = self.registry.lookup(name)
-        if actor is not None:
-            ent._.canonical, ent._.actor_type = actor.canonical, actor.actor_type
-        else:
-            ent._.canonical = canonical_from_text(name)
-            ent._.actor_type = guess_actor_type(name, ent.label_)
+    def _nominal_actors(self, doc: Doc) -> list[Span]:
+        """The trained recogniser's mentions (news_actor_ner, run before us) when there is one, else
+        noun phrases headed by an actor noun; each with a canonical form and an actor type."""
+        spans = list(doc.spans[ACTORS_KEY]) if ACTORS_KEY in doc.spans else list(self._actor_chunks(doc))
+        for span in spans:
+            actor = self.registry.lookup(span.text)
+            if actor is not None:
+                span._.canonical, span._.actor_type = actor.canonical, actor.actor_type
+            else:
+                head = span.root
+                span._.canonical = head.lower_ if head.text.isupper() else head.lemma_.lower()
+                span._.actor_type = guess_actor_type(span.text, "ACTOR")
+        return spans
 
     @staticmethod
-    def _parenthesised_acronyms(doc: Doc) -> dict[str, str]:
-        """'Guatemalan National Revolutionary Unity (URNG)' makes URNG an alias of the long form."""
-        aliases = {}
-        ents = list(doc.ents)
-        for long_form, short in zip(ents, ents[1:]):
-            between = doc[long_form.end:short.start]
-            if between.text.strip() == "(" and short.end < len(doc) and doc[short.end].text == ")":
-                if len(short) == 1 and short.text.replace("-", "").isupper():
-                    aliases[short.text] = long_form.text
-        return aliases
-
-    def _nominal_actors(self, doc: Doc):
+    def _actor_chunks(doc: Doc):
         ent_tokens = {i for ent in doc.ents if ent.label_ in ACTOR_LABELS for i in range(ent.start, ent.end)}
         for chunk in doc.noun_chunks:
             root = chunk.root
             if root.i in ent_tokens or root.pos_ == "PROPN" and root.ent_type_:
                 continue
             if root.lower_ in ACTOR_NOUNS or root.lemma_.lower() in ACTOR_NOUNS:
-                start = chunk.start + (1 if chunk[0].dep_ == "det" and chunk[0].lower_ in {"the", "a", "an"} else 0)
-                span = Span(doc, start, chunk.end, label="ACTOR")
-                if not len(span):
-                    continue
-                span._.canonical = root.lemma_.lower() if not root.text.isupper() else root.lower_
-                span._.actor_type = guess_actor_type(span.text, "ACTOR")
-                yield span
+                start, end = chunk.start, chunk.end
+                for token in chunk:  # a mention does not cross a line break: keep the head's line
+                    if "\n" in token.text or "\n" in token.whitespace_:
+                        if token.i < root.i:
+                            start = token.i + 1
+                        elif token.i >= root.i:
+                            end = min(end, token.i + 1)
+                while start < end and (doc[start].is_space or doc[start].is_punct):
+                    start += 1
+                while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+                    end -= 1
+                if start < end:
+                    yield Span(doc, start, end, label="ACTOR")
+
+
+def within_a_line(ent: Span) -> Optional[Span]:
+    """The entity without surrounding white space and, where it crosses a line break (hard-wrapped
+    wire copy: "JUAN\nARAYA"), its longest part on one line; None when nothing is left."""
+    doc = ent.doc
+    parts, start = [], ent.start
+    for token in ent:
+        if "\n" in token.text:
+            parts.append((start, token.i))
+            start = token.i + 1
+        elif "\n" in token.whitespace_:
+            parts.append((start, token.i + 1))
+            start = token.i + 1
+    parts.append((start, ent.end))
+    best = None
+    for begin, end in parts:
+        while begin < end and doc[begin].is_space:
+            begin += 1
+        while end > begin and doc[end - 1].is_space:
+            end -= 1
+        if begin < end and (best is None or doc[begin:end].end_char - doc[begin:end].start_char >
+                            doc[best[0]:best[1]].end_char - doc[best[0]:best[1]].start_char):
+            best = (begin, end)
+    if best is None:
+        return None
+    if best == (ent.start, ent.end):
+        return ent
+    return Span(doc, best[0], best[1], label=ent.label)
+
+
+def merge_entities(predicted: list[Span], matched: list[Span]) -> list[Span]:
+    """The NER's entities plus rule matches. A match replaces the entities it covers (a partial
+    "Tehreek-e", a mislabelled "RPG") or that only add an article to it ("The Revolutionary Armed
+    Forces of Colombia": the gold has it both ways), and is dropped where an entity crosses it or
+    holds more ("the Asad regime", "500 KG OF DYNAMITE GEL")."""
+    kept = list(predicted)
+    for match in filter_spans(matched):
+        overlapping = [e for e in kept if e.start < match.end and match.start < e.end]
+        if all(_covers(match, e) for e in overlapping):
+            kept = [e for e in kept if e not in overlapping] + [match]
+    return sorted(kept, key=lambda e: e.start)
+
+
+def _covers(match: Span, ent: Span) -> bool:
+    if match.start <= ent.start and ent.end <= match.end:
+        return True
+    return ent.end == match.end and ent.start == match.start - 1 and ent[0].lower_ in {"the", "a", "an"}
+
+
+# Names of a country's forces or government that say which country only in context.
+_NATIONAL_BODIES = frozenset({"army", "armed forces", "military", "air force", "navy", "police", "national police",
+                              "national guard", "government", "security forces", "troops", "armed forces high command",
+                              "high command", "military high command"})
+
+
+class DocumentActors:
+    """Resolves an entity to (canonical name, actor type) with what the document says about it."""
+
+    def __init__(self, doc: Doc, registry: ActorRegistry):
+        self.doc = doc
+        self.registry = registry
+        self.ents = list(doc.ents)
+        self.acronyms = introduced_acronyms(doc)
+        nationalities = [e.text for e in self.ents if e.label_ == "NORP"]
+        places = [e.text for e in self.ents if e.label_ == "GPE"]
+        self.context = [n for n, _ in Counter(nationalities).most_common()], [p for p, _ in Counter(places).most_common()]
+
+    def resolve(self, ent: Span) -> tuple[str, str]:
+        name = ent.text
+        actor = self.registry.lookup(name)
+        if actor is None and name.strip() in self.acronyms:
+            name = self.acronyms[name.strip()]
+            actor = self.registry.lookup(name)
+        if actor is None and ent.label_ == "PERSON":
+            name = self._full_name(strip_titles(name), ent)
+            actor = self.registry.lookup(name)
+        elif actor is None and ent.label_ == "ORG":
+            name = self._long_form(name, ent)
+            actor = self.registry.lookup(name) or self._national_body(name)
+        if actor is not None:
+            return actor.canonical, actor.actor_type
+        canonical = canonical_from_text(strip_titles(name) if ent.label_ == "PERSON" else name)
+        return canonical, guess_actor_type(canonical, ent.label_)
+
+    def _full_name(self, name: str, ent: Span) -> str:
+        """A person's fullest name in the document that contains this one: "CEREZO" -> "VINICIO CEREZO"."""
+        words = _name_words(name)
+        best = name
+        for other in self.ents:
+            if other.label_ != "PERSON" or other == ent:
+                continue
+            full = strip_titles(other.text)
+            others = _name_words(full)
+            if len(others) > len(words) and _contains(others, words) and \
+                    (best == name or len(others) < len(_name_words(best))):
+                best = full
+        return best
+
+    def _long_form(self, name: str, ent: Span) -> str:
+        """The nearest longer name of the same head in the document: "the Front" -> "Farabundo Marti
+        National Liberation Front", "ARMY" -> "GUATEMALAN ARMY"."""
+        words = normalise_name(name).split()
+        if not words:
+            return name
+        candidates = []
+        for other in self.ents:
+            if other.label_ != "ORG" or other == ent:
+                continue
+            others = normalise_name(other.text).split()
+            if len(others) > len(words) and others[-1] == words[-1] and set(words) <= set(others):
+                candidates.append((other.start > ent.start, abs(other.start - ent.start), other.text))
+        return min(candidates)[2] if candidates else name
+
+    def _national_body(self, name: str) -> Optional[Actor]:
+        """A country's army or government named without the country, read from the nationalities and
+        places the document mentions: "ARMED FORCES" among "SALVADORAN"s -> Salvadoran Armed Forces."""
+        key = normalise_name(name)
+        if key not in _NATIONAL_BODIES:
+            return None
+        nationalities, places = self.context
+        for candidate in [f"{n} {key}" for n in nationalities] + [f"{key} of {p}" for p in places]:
+            actor = self.registry.lookup(candidate)
+            if actor is not None:
+                return actor
+        return None
+
+
+def introduced_acronyms(doc: Doc) -> dict[str, str]:
+    """Acronyms introduced beside their long form: 'Guatemalan National Revolutionary Unity (URNG)',
+    'THE FARABUNDO MARTI NATIONAL LIBERATION FRONT [FMLN]', 'M-19 [19 APRIL MOVEMENT]'."""
+    aliases = {}
+    ents = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+    for first, second in zip(ents, ents[1:]):
+        between = doc[first.end:second.start].text.strip()
+        if between not in {"(", "["} or second.end >= len(doc) or doc[second.end].text not in {")", "]"}:
+            continue
+        for short, long_form in ((second, first), (first, second)):
+            if _is_acronym(short.text) and len(long_form) > len(short):
+                aliases.setdefault(short.text, long_form.text)
+    return aliases
+
+
+def _is_acronym(text: str) -> bool:
+    letters = text.replace("-", "").replace(".", "")
+    return " " not in text and letters.isalnum() and sum(c.isupper() for c in letters) >= 2
+
+
+def _name_words(name: str) -> list[str]:
+    """Words of a person's name for matching, without the Arabic article: 'Al-Abadi' -> ['abadi']."""
+    words = normalise_name(name).split()
+    return [w[3:] if w.startswith("al ") else w for w in words if w not in {"al", "el"}]
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))

@@ -3,6 +3,7 @@ NER scored on the same documents for comparison."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -43,9 +44,18 @@ def read_records(path: Path) -> dict[str, ArticleRecord]:
         return {r.article_id: r for r in (ArticleRecord.model_validate_json(line) for line in stream if line.strip())}
 
 
+def with_case(doc: BratDocument, case: str) -> BratDocument:
+    """The document with its text in upper or lower case, offsets kept ("ß" stays, not "SS")."""
+    change = str.upper if case == "upper" else str.lower
+    text = "".join(c if len(change(c)) != 1 else change(c) for c in doc.text)
+    return replace(doc, text=text)
+
+
 def evaluate(gold_dir: Path, split: Optional[str], pred_path: Optional[Path] = None,
-             with_baseline: bool = True) -> dict:
+             with_baseline: bool = True, case: Optional[str] = None) -> dict:
     gold = load_gold(gold_dir, split)
+    if case is not None:
+        gold = [with_case(doc, case) for doc in gold]
     if pred_path is not None:
         by_id = read_records(pred_path)
         missing = [d.doc_id for d in gold if d.doc_id not in by_id]
@@ -55,7 +65,7 @@ def evaluate(gold_dir: Path, split: Optional[str], pred_path: Optional[Path] = N
     else:
         predicted = predict_records(gold)
     gold_views = [from_brat(doc) for doc in gold]
-    report = {"split": split or "all", "gold": str(gold_dir),
+    report = {"split": split or "all", "gold": str(gold_dir), "case": case or "as written",
               "pipeline": score_corpus(zip(gold_views, map(from_record, predicted)))}
     if with_baseline:
         baseline = score_corpus(zip(gold_views, base_model_views(gold)), BASE_LABELS)
@@ -67,7 +77,8 @@ def evaluate(gold_dir: Path, split: Optional[str], pred_path: Optional[Path] = N
 
 def summary_lines(report: dict) -> list[str]:
     p = report["pipeline"]
-    lines = [f"{report['split']}: {p['documents']} documents"]
+    case = report.get("case", "as written")
+    lines = [f"{report['split']}: {p['documents']} documents" + ("" if case == "as written" else f", {case}-cased")]
     for layer in ("entities_exact", "entities_overlap", "events", "arguments", "relations"):
         s = p[layer]
         lines.append(f"  {layer:18s} P {s['p']:.3f}  R {s['r']:.3f}  F {s['f']:.3f}")

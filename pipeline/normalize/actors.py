@@ -36,6 +36,7 @@ class Actor:
     country: Optional[str]
     aliases: tuple[str, ...]
     abbreviations: tuple[str, ...]
+    label: str = "ORG"  # the entity label a mention takes: ORG, or PERSON for an individual
 
 
 class ActorRegistry:
@@ -57,7 +58,7 @@ class ActorRegistry:
     def from_json(cls, data: dict) -> "ActorRegistry":
         actors = [
             Actor(a["canonical"], a["actor_type"], a.get("country"), tuple(a.get("aliases", ())),
-                  tuple(a.get("abbreviations", ())))
+                  tuple(a.get("abbreviations", ())), a.get("label", "ORG"))
             for a in data["actors"]
         ]
         return cls(actors, data["version"])
@@ -78,13 +79,13 @@ class ActorRegistry:
         best = process.extractOne(key, self._alias_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
         return self._by_alias[best[0]] if best else None
 
-    def patterns(self) -> Iterable[tuple[str, bool]]:
-        """(phrase, case_sensitive) pairs for the entity ruler."""
+    def patterns(self) -> Iterable[tuple[str, bool, str]]:
+        """(phrase, is_abbreviation, label) triples for the entity ruler."""
         for actor in self.actors:
             for alias in (actor.canonical, *actor.aliases):
-                yield alias, False
+                yield alias, False, actor.label
             for abbreviation in actor.abbreviations:
-                yield abbreviation, True
+                yield abbreviation, True, actor.label
 
 
 def normalise_name(name: str) -> str:
@@ -99,6 +100,23 @@ def canonical_from_text(name: str) -> str:
     if name.isupper() and len(name) > 5 and " " in name:
         name = name.title()
     return name
+
+
+_TITLES = frozenset("""
+president vice-president colonel col gen general lieutenant lt major maj captain capt sergeant sgt corporal cpl
+private pvt commander admiral adm marshal brigadier minister secretary deputy ambassador envoy mr mrs ms miss dr
+father fr monsignor msgr archbishop bishop cardinal rev reverend judge justice senator sen rep representative
+congressman mayor governor gov king queen prince princess sheikh ayatollah mullah imam emir chief premier
+prime foreign defense defence interior finance home state special un u.s. us former late attorney commissioner
+""".split())
+
+
+def strip_titles(name: str) -> str:
+    """'PRESIDENT VINICIO CEREZO' -> 'VINICIO CEREZO', 'Foreign Secretary Philip Hammond' -> 'Philip Hammond'."""
+    words = _LEADING.sub("", name.strip()).split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+        words = words[1:]
+    return " ".join(words)
 
 
 def guess_actor_type(name: str, label: str) -> str:

@@ -2,21 +2,30 @@
 
 Writes are idempotent: an article whose content hash and pipeline version are already stored
 is skipped; a changed article or a new pipeline version replaces the article's children; each
-batch is one transaction, so a crash never leaves a partial article.
+batch is one transaction, so a crash never leaves a partial article. Writers take a lock for the
+length of a batch (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory lock), so two writers on one
+database never both see an article as missing and both insert it.
+
+The tables here are the current schema version (``SQL_SCHEMA_VERSION``); a database made by an
+older version is upgraded by the steps in ``migrations.py`` (``news-pipeline db migrate``).
+See docs/database.md.
 """
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from sqlalchemy import (Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String, Table,
-                        Text, create_engine, delete, event, insert, select)
-from sqlalchemy.engine import Engine
+                        Text, create_engine, delete, event, func, insert, inspect, select)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import Compiled
 
 from ..records import ArticleRecord
 
-SQL_SCHEMA_VERSION = 1
+SQL_SCHEMA_VERSION = 1  # bump together with a new last step in migrations.MIGRATIONS
 metadata = MetaData()
 
 schema_version = Table(
@@ -88,6 +97,7 @@ relations = Table(
 )
 Index("ix_event_arguments_event", event_arguments.c.article_id, event_arguments.c.event_id)
 CHILD_TABLES = (event_arguments, events, entities, relations)  # deletion order
+INSERT_ORDER = (articles, entities, events, event_arguments, relations)
 
 
 def _now() -> str:
@@ -95,31 +105,86 @@ def _now() -> str:
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    """An engine for a SQLAlchemy URL; ``postgresql://`` means psycopg 3 (the ``pg`` extra)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            url = "postgresql+psycopg://" + url[len(scheme):]
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record):
-            cursor = connection.cursor()
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # The driver's own transaction handling starts a transaction only at the first write, after
+            # our reads; take it over so that BEGIN is ours (SQLAlchemy's documented pysqlite recipe).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            mode = "IMMEDIATE" if connection.get_execution_options().get("write_lock") else "DEFERRED"
+            connection.exec_driver_sql(f"BEGIN {mode}")
     return engine
 
 
+_PG_WRITE_LOCK = 0x6E657773  # "news": the advisory lock key every writer of this schema takes
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that holds the database's write lock from its first statement to commit."""
+    with engine.connect() as connection:
+        connection.execution_options(write_lock=True)
+        with connection.begin():
+            if engine.dialect.name == "postgresql":
+                connection.execute(select(func.pg_advisory_xact_lock(_PG_WRITE_LOCK)))
+            yield connection
+
+
+def stored_version(connection: Connection) -> Optional[int]:
+    """The database's schema version, or None for a database without our schema."""
+    if not inspect(connection).has_table(schema_version.name):
+        return None
+    return connection.execute(select(func.max(schema_version.c.version))).scalar_one()
+
+
+class SchemaVersionError(RuntimeError):
+    pass
+
+
 def init_schema(engine: Engine) -> int:
-    """Create the tables (idempotent) and record the schema version; returns the stored version."""
-    metadata.create_all(engine)
-    with engine.begin() as connection:
-        stored = connection.execute(select(schema_version.c.version).order_by(schema_version.c.version.desc())).first()
+    """Create the tables in an empty database and record the schema version; returns the version.
+
+    Idempotent on a database at the current version. An older database is not touched (creating the
+    current tables beside old ones would skip the migration steps): ``news-pipeline db migrate``.
+    """
+    with write_transaction(engine) as connection:
+        stored = stored_version(connection)
         if stored is None:
+            metadata.create_all(connection)
             connection.execute(insert(schema_version).values(version=SQL_SCHEMA_VERSION, applied_at=_now()))
             return SQL_SCHEMA_VERSION
-        if stored.version > SQL_SCHEMA_VERSION:
-            raise RuntimeError(f"database schema v{stored.version} is newer than this tool's v{SQL_SCHEMA_VERSION}")
-        return stored.version
+    return _current(stored)
+
+
+def require_schema(engine: Engine) -> int:
+    """The database's schema version, which must be this tool's; for readers, which create nothing."""
+    with engine.connect() as connection:
+        stored = stored_version(connection)
+    if stored is None:
+        raise SchemaVersionError(f"no news-pipeline schema at {engine.url.render_as_string(hide_password=True)}")
+    return _current(stored)
+
+
+def _current(stored: int) -> int:
+    if stored > SQL_SCHEMA_VERSION:
+        raise SchemaVersionError(f"database schema v{stored} is newer than this tool's v{SQL_SCHEMA_VERSION}")
+    if stored < SQL_SCHEMA_VERSION:
+        raise SchemaVersionError(f"database schema v{stored} is older than this tool's v{SQL_SCHEMA_VERSION}: "
+                                 "run `news-pipeline db migrate --db URL` first")
+    return stored
 
 
 def _rows(record: ArticleRecord, run_id: Optional[str]) -> dict[Table, list[dict]]:
@@ -157,52 +222,92 @@ def _rows(record: ArticleRecord, run_id: Optional[str]) -> dict[Table, list[dict
     return rows
 
 
+_compiled_inserts: dict[tuple[str, str], Compiled] = {}
+
+
+def _insert_many(connection: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert the rows of one table: ``COPY`` on PostgreSQL, elsewhere one executemany of an
+    ``INSERT`` compiled once per table and dialect.
+
+    ``connection.execute(insert(table), rows)`` spends most of a large batch building each row's
+    parameters through the statement's compiler; our columns are plain strings and numbers that the
+    drivers take as they are, so the rows go to the driver directly, in the statement's own order.
+    """
+    if connection.dialect.name == "postgresql":
+        _copy_rows(connection, table, rows)
+        return
+    key = (connection.dialect.name, table.name)
+    compiled = _compiled_inserts.get(key)
+    if compiled is None:
+        compiled = _compiled_inserts[key] = insert(table).compile(
+            dialect=connection.dialect, column_keys=[c.name for c in table.columns])
+    if compiled.positional:
+        order = compiled.positiontup
+        parameters = [tuple(row[name] for name in order) for row in rows]
+    else:
+        parameters = [{name: row[name] for name in compiled.binds} for row in rows]
+    connection.exec_driver_sql(compiled.string, parameters)
+
+
+def _copy_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
+    """PostgreSQL: ``COPY ... FROM STDIN`` on the connection's own transaction, several times faster
+    than row-by-row inserts (psycopg writes the rows in C)."""
+    quote = connection.dialect.identifier_preparer
+    names = [column.name for column in table.columns]
+    statement = f"COPY {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) FROM STDIN"
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(tuple(row[name] for name in names))
+    except dbapi.Error as error:  # raised as SQLAlchemy raises the driver's errors (IntegrityError, ...)
+        raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=connection.dialect) from error
+
+
 class SqlSink:
     def __init__(self, url: str, run_id: Optional[str] = None, command: str = "", pipeline_version: str = ""):
         self.engine = make_engine(url)
         init_schema(self.engine)
         self.run_id = run_id
         if run_id is not None:
-            with self.engine.begin() as connection:
+            with write_transaction(self.engine) as connection:
                 if connection.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is None:
                     connection.execute(insert(runs).values(run_id=run_id, started_at=_now(), command=command,
                                                            pipeline_version=pipeline_version))
 
     def write(self, records: Iterable[ArticleRecord]) -> int:
         """Write a batch in one transaction; returns how many articles were new or changed."""
-        records = list(records)
-        if not records:
+        latest: dict[str, ArticleRecord] = {}
+        for record in records:  # an id twice in one batch: the later record wins, as in two batches
+            latest.pop(record.article_id, None)
+            latest[record.article_id] = record
+        if not latest:
             return 0
-        written = 0
-        with self.engine.begin() as connection:
-            ids = [r.article_id for r in records]
+        with write_transaction(self.engine) as connection:
             stored = {row.article_id: (row.content_hash, row.pipeline_version) for row in connection.execute(
                 select(articles.c.article_id, articles.c.content_hash, articles.c.pipeline_version)
-                .where(articles.c.article_id.in_(ids)))}
+                .where(articles.c.article_id.in_(list(latest))))}
             batch: dict[Table, list[dict]] = {t: [] for t in (articles, *CHILD_TABLES)}
             replaced = []
-            for record in records:
-                key = (record.content_hash, record.pipeline_version)
-                if stored.get(record.article_id) == key:
+            for record in latest.values():
+                if stored.get(record.article_id) == (record.content_hash, record.pipeline_version):
                     continue
                 if record.article_id in stored:
                     replaced.append(record.article_id)
-                stored[record.article_id] = key
                 for table, rows in _rows(record, self.run_id).items():
                     batch[table].extend(rows)
-                written += 1
             if replaced:
                 for table in (*CHILD_TABLES, articles):
                     connection.execute(delete(table).where(table.c.article_id.in_(replaced)))
-            for table in (articles, entities, events, event_arguments, relations):
+            for table in INSERT_ORDER:
                 if batch[table]:
-                    connection.execute(insert(table), batch[table])
-        return written
+                    _insert_many(connection, table, batch[table])
+        return len(batch[articles])
 
     def finish(self, articles_count: int, events_count: int, quarantined: int) -> None:
         if self.run_id is None:
             return
-        with self.engine.begin() as connection:
+        with write_transaction(self.engine) as connection:
             connection.execute(runs.update().where(runs.c.run_id == self.run_id).values(
                 finished_at=_now(), articles=articles_count, events=events_count, quarantined=quarantined))
 

@@ -1,0 +1,1 @@
+"""Registered model architectures of the trainable components (thinc models, built from configs)."""

@@ -1,0 +1,228 @@
+"""The domain NER (``news_ner``): spaCy's entity recogniser that first restores the case of text
+written all in capitals or all in lower case.
+
+MUC-4 wires are all capitals and some corpora are lower-cased; a model that has learnt names
+from their capitals finds almost none there. ``news_ner`` predicts on a *truecased view* of such
+a document (the same tokens, each written as it is most often written in cased news, sentence
+starts capitalised) and copies the entities back, token for token. Cased text is predicted as
+it is. The table of written forms is built from cased corpora (``pipeline/training/ner_corpus.py``)
+and serialised with the component.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.pipeline.ner import DEFAULT_NER_MODEL, EntityRecognizer
+from spacy.tokens import Doc, Span
+from thinc.api import Model
+
+# A document is all capitals (or all lower case) when at least this share of its words are.
+UPPER_SHARE = 0.8
+LOWER_SHARE = 0.98
+_SENTENCE_END = frozenset({".", "!", "?", ":", "--"})
+# Inflections tried when a word is not in the table: "substations" is written as "substation" is.
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
+_VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)
+
+
+class Truecaser:
+    """Restores the usual case of the words of an all-capitals or all-lower-case document.
+
+    ``forms`` maps a word in lower case to its most frequent written form in cased text
+    ("army" -> "army", "argentina" -> "Argentina", "nato" -> "NATO"). An unknown word is taken
+    for a name ("QUINTERO" -> "Quintero"), unless it is short or has no vowel, which makes it an
+    acronym ("FMLN").
+    """
+
+    def __init__(self, forms: Optional[dict[str, str]] = None):
+        self.forms = forms or {}
+
+    @classmethod
+    def from_texts(cls, docs: Iterable[Doc], min_count: int = 2) -> "Truecaser":
+        """Count written forms in cased documents, leaving out sentence starts and capitalised lines."""
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for doc in docs:
+            if document_case(doc) is not None:
+                continue
+            headline = _capitalised_lines(doc)
+            for token, initial, in_headline in zip(doc, sentence_starts(doc), headline):
+                if not initial and not in_headline and token.is_alpha:
+                    counts[token.lower_][token.text] += 1
+        return cls({key: written.most_common(1)[0][0] for key, written in counts.items()
+                    if sum(written.values()) >= min_count})
+
+    def word(self, text: str, initial: bool) -> str:
+        if not any(c.isalpha() for c in text) or any(c.isdigit() for c in text):
+            return text  # numbers, punctuation, codes like AK-47 keep their case
+        key = text.lower()
+        form = self.forms.get(key)
+        if form is None and self._is_lower_word(key):
+            form = key
+        if form is None:
+            letters = re.sub(r"[^a-z]", "", key)
+            form = text.upper() if len(letters) <= 3 or not _VOWELS.search(letters) else key.title()
+        if initial:
+            form = form[:1].upper() + form[1:]
+        return form
+
+    def _is_lower_word(self, key: str) -> bool:
+        for suffix, replacement in _SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 2:
+                stem = self.forms.get(key[:-len(suffix)] + replacement)
+                if stem is not None and stem.islower():
+                    return True
+        return False
+
+    def add_lower_words(self, words: Iterable[str]) -> None:
+        """Words known to be written in lower case (a dictionary's), where the table has no form."""
+        for word in words:
+            if word.isalpha():
+                self.forms.setdefault(word.lower(), word.lower())
+
+    def words(self, doc: Doc) -> list[str]:
+        return [self.word(token.text, initial) for token, initial in zip(doc, sentence_starts(doc))]
+
+    def view(self, doc: Doc) -> Doc:
+        """The document itself if it is cased, else a truecased copy with the same tokens."""
+        if document_case(doc) is None:
+            return doc
+        return Doc(doc.vocab, words=self.words(doc), spaces=[bool(t.whitespace_) for t in doc])
+
+    def to_bytes(self) -> bytes:
+        return srsly.msgpack_dumps({"forms": self.forms})
+
+    def from_bytes(self, data: bytes) -> "Truecaser":
+        self.forms = srsly.msgpack_loads(data)["forms"]
+        return self
+
+
+def document_case(doc: Doc) -> Optional[str]:
+    """'upper' or 'lower' for a document written (almost) all in one case, else None."""
+    words = [t.text for t in doc if t.is_alpha and len(t) > 1]
+    if not words:
+        return None
+    if sum(w.isupper() for w in words) >= UPPER_SHARE * len(words):
+        return "upper"
+    if sum(w.islower() for w in words) >= LOWER_SHARE * len(words):
+        return "lower"
+    return None
+
+
+def sentence_starts(doc: Doc) -> list[bool]:
+    """Where a word would be capitalised in cased text: after sentence-final punctuation or a
+    paragraph break. Needs no parse."""
+    starts, initial = [], True
+    for token in doc:
+        starts.append(initial and not token.is_space and not token.is_punct)
+        if token.is_space:
+            initial = initial or "\n\n" in token.text or token.text.startswith("\n ")
+        elif token.is_punct and token.text not in _SENTENCE_END:
+            continue
+        else:
+            initial = token.text in _SENTENCE_END or "\n\n" in token.whitespace_
+    return starts
+
+
+def _capitalised_lines(doc: Doc) -> list[bool]:
+    """For each token, whether it sits in a line written mostly in capitals (a headline)."""
+    flags, line = [], []
+    for token in list(doc) + [None]:
+        if token is not None:
+            line.append(token)
+        if token is None or "\n" in token.text or "\n" in token.whitespace_:
+            letters = [c for t in line for c in t.text if c.isalpha()]
+            capitalised = sum(c.isupper() for c in letters) > 0.6 * len(letters) if letters else False
+            flags.extend([capitalised] * len(line))
+            line = []
+    return flags
+
+
+@Language.factory(
+    "news_ner",
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+    default_config={
+        "moves": None,
+        "update_with_oracle_cut_size": 100,
+        "model": DEFAULT_NER_MODEL,
+        "incorrect_spans_key": None,
+        "scorer": {"@scorers": "spacy.ner_scorer.v1"},
+        "spans_key": None,
+    },
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_news_ner(nlp: Language, name: str, model: Model, moves, update_with_oracle_cut_size: int,
+                  incorrect_spans_key: Optional[str], scorer: Optional[Callable],
+                  spans_key: Optional[str]) -> "TruecasingEntityRecognizer":
+    """``spans_key``: write the entities to ``doc.spans[spans_key]`` instead of ``doc.ents`` (the
+    nominal actors, which nest with names: "U.S. forces", "two Chinese officials")."""
+    recognizer = TruecasingEntityRecognizer(nlp.vocab, model, name=name, moves=moves,
+                                            update_with_oracle_cut_size=update_with_oracle_cut_size,
+                                            incorrect_spans_key=incorrect_spans_key, scorer=scorer)
+    recognizer.spans_key = spans_key
+    return recognizer
+
+
+class TruecasingEntityRecognizer(EntityRecognizer):
+    """An EntityRecognizer that predicts all-capitals and all-lower-case documents on their
+    truecased view. Training is plain NER on truecased examples (see ner_corpus)."""
+
+    truecaser: Truecaser
+    spans_key: Optional[str]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.truecaser = Truecaser()
+        self.spans_key = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        view = self._view(doc)
+        super().__call__(view)
+        return self._copy_entities(view, doc)
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        for batch in util.minibatch(docs, size=batch_size):
+            views = [self._view(doc) for doc in batch]
+            for doc, view in zip(batch, super().pipe(views, batch_size=batch_size)):
+                yield self._copy_entities(view, doc)
+
+    def _view(self, doc: Doc) -> Doc:
+        view = self.truecaser.view(doc)
+        if view is doc and self.spans_key is not None:  # predict on a copy: doc.ents stay as they are
+            view = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        return view
+
+    def _copy_entities(self, view: Doc, doc: Doc) -> Doc:
+        if view is doc:
+            return doc
+        spans = [Span(doc, ent.start, ent.end, label=ent.label) for ent in view.ents]
+        if self.spans_key is None:
+            doc.ents = spans
+        else:
+            doc.spans[self.spans_key] = spans
+        return doc
+
+    def to_disk(self, path, exclude=tuple()):
+        super().to_disk(path, exclude=exclude)
+        if "truecaser" not in exclude:
+            Path(path, "truecaser").write_bytes(self.truecaser.to_bytes())
+
+    def from_disk(self, path, exclude=tuple()):
+        super().from_disk(path, exclude=exclude)
+        if "truecaser" not in exclude and Path(path, "truecaser").exists():
+            self.truecaser.from_bytes(Path(path, "truecaser").read_bytes())
+        return self
+
+    def to_bytes(self, exclude=tuple()):
+        return srsly.msgpack_dumps({"ner": super().to_bytes(exclude=exclude), "truecaser": self.truecaser.to_bytes()})
+
+    def from_bytes(self, bytes_data, exclude=tuple()):
+        msg = srsly.msgpack_loads(bytes_data)
+        super().from_bytes(msg["ner"], exclude=exclude)
+        self.truecaser.from_bytes(msg["truecaser"])
+        return self

@@ -1,0 +1,55 @@
+"""What runs where the pipeline runs: in this process, in a pool worker, or on a Dask worker.
+
+Each process loads the pipeline once, on first use or when the pool (or the Dask worker plugin)
+starts it, and reuses it for every batch it is given.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Optional
+
+from ..records import Article, ArticleRecord
+
+_nlp = None
+_loads = 0  # how many times this process has built the pipeline: once, unless something is wrong
+# spaCy's Language is not documented as thread-safe; a Dask worker with several threads shares one.
+_lock = threading.Lock()
+
+
+def load_pipeline():
+    """The process's pipeline, built on first call."""
+    global _nlp, _loads
+    with _lock:
+        if _nlp is None:
+            from ..language import build_pipeline
+
+            _nlp = build_pipeline()
+            _loads += 1
+    return _nlp
+
+
+def loads() -> int:
+    return _loads
+
+
+def init_pool_worker() -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the workers finish their batch and
+    # leave stopping to the parent, which writes what is in flight before it exits.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_pipeline()
+
+
+def process_batch(articles: list[Article], nlp: Optional[object] = None) -> list[ArticleRecord]:
+    """Run the pipeline over one batch of articles and return their records, in order."""
+    from ..doc_to_record import doc_to_record
+
+    if nlp is None:
+        nlp = load_pipeline()
+    with _lock:
+        docs = []
+        for article in articles:
+            doc = nlp.make_doc(article.text)
+            doc._.published = article.published
+            docs.append(doc)
+        return [doc_to_record(doc, article) for doc, article in zip(nlp.pipe(docs), articles)]

@@ -1,0 +1,99 @@
+import random
+
+import spacy
+from spacy.lang.en import English
+from spacy.training import Example
+
+from pipeline.components.entities import Truecaser, TruecasingEntityRecognizer, document_case, sentence_starts
+
+FORMS = {"the": "the", "army": "army", "said": "said", "in": "in", "attacked": "attacked", "a": "a", "with": "with",
+         "bomb": "bomb", "rebels": "rebels", "el": "El", "salvador": "Salvador", "guatemala": "Guatemala",
+         "nato": "NATO", "soldier": "soldier"}
+MARKED = [
+    ("Rebels attacked the army in Guatemala with a bomb.", [("Guatemala", "GPE"), ("bomb", "WEAPON")]),
+    ("The FMLN attacked a soldier in El Salvador.", [("FMLN", "ORG"), ("El Salvador", "GPE")]),
+    ("NATO said the army used a bomb.", [("NATO", "ORG"), ("bomb", "WEAPON")]),
+]
+TRAIN = [(text, [(text.index(s), text.index(s) + len(s), label) for s, label in marks]) for text, marks in MARKED]
+
+
+def test_document_case():
+    nlp = English()
+    assert document_case(nlp("THE ARMY ATTACKED SAN MIGUEL [FMLN].")) == "upper"
+    assert document_case(nlp("the army attacked san miguel.")) == "lower"
+    assert document_case(nlp("The army attacked San Miguel.")) is None
+    assert document_case(nlp("1990 -- 23.")) is None
+
+
+def test_truecaser_restores_known_forms_names_and_acronyms():
+    nlp = English()
+    truecaser = Truecaser(dict(FORMS))
+    doc = nlp("THE ARMY ATTACKED QUINTERO IN EL SALVADOR.  THE FMLN SAID NATO SOLDIERS, WITH AK-47 RIFLES...")
+    view = truecaser.view(doc)
+    assert view is not doc and len(view) == len(doc) and view.text_with_ws.lower() == doc.text_with_ws.lower()
+    assert view.text == ("The army attacked Quintero in El Salvador.  The FMLN said NATO soldiers, with AK-47 "
+                         "Rifles...")  # "soldiers" from "soldier"; "rifles" is unknown, so taken for a name
+    cased = nlp("The army attacked.")
+    assert truecaser.view(cased) is cased
+
+
+def test_truecaser_counts_forms_outside_sentence_starts_and_headlines():
+    nlp = English()
+    texts = ["ARMY CHIEF QUITS\nThe Army of Chile said the army and Chile agree.", "Troops of the army left Chile."]
+    truecaser = Truecaser.from_texts(nlp.pipe(texts), min_count=1)
+    assert truecaser.forms["army"] == "army" and truecaser.forms["chile"] == "Chile"
+    assert "quits" not in truecaser.forms and truecaser.forms["troops"] if "troops" in truecaser.forms else True
+    assert "troops" not in truecaser.forms  # only ever at a sentence start
+
+
+def test_sentence_starts_follow_punctuation_and_paragraphs():
+    nlp = English()
+    doc = nlp('SAID "NO." THEN, IN\n\n   MEANWHILE X')
+    starts = dict(zip([t.text for t in doc], sentence_starts(doc)))
+    assert starts["SAID"] and starts["THEN"] and starts["MEANWHILE"] and not starts["IN"]
+
+
+def _train(nlp, examples, iterations=40):
+    optimizer = nlp.initialize(lambda: examples)
+    random.seed(0)
+    for _ in range(iterations):
+        random.shuffle(examples)
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+
+
+def _tiny_ner():
+    nlp = English()
+    ner = nlp.add_pipe("news_ner")
+    ner.truecaser = Truecaser(dict(FORMS))
+    examples = [Example.from_dict(nlp.make_doc(text), {"entities": ents}) for text, ents in TRAIN]
+    spacy.util.fix_random_seed(0)
+    _train(nlp, examples)
+    return nlp
+
+
+def test_news_ner_overfits_a_tiny_corpus_and_reads_capitals():
+    nlp = _tiny_ner()
+    assert isinstance(nlp.get_pipe("news_ner"), TruecasingEntityRecognizer)
+    for text, ents in TRAIN:
+        assert [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents] == ents
+    # The same sentence in capitals is predicted on its truecased view; the entities land on the
+    # original tokens.
+    text, ents = TRAIN[0]
+    upper = nlp(text.upper())
+    assert [(e.start_char, e.end_char, e.label_) for e in upper.ents] == ents
+    assert upper.ents[0].text == "GUATEMALA"
+    piped = list(nlp.pipe([t.upper() for t, _ in TRAIN] + [t for t, _ in TRAIN], batch_size=2))
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in piped[3:]] == [e for _, e in TRAIN]
+
+
+def test_news_ner_save_and_load_keep_predictions_and_truecaser(tmp_path):
+    nlp = _tiny_ner()
+    texts = [t for t, _ in TRAIN] + [TRAIN[0][0].upper()]
+    before = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+    nlp.to_disk(tmp_path / "model")
+    loaded = spacy.load(tmp_path / "model")
+    assert loaded.get_pipe("news_ner").truecaser.forms == FORMS
+    assert [[(e.start, e.end, e.label_) for e in doc.ents] for doc in loaded.pipe(texts)] == before
+    from_bytes = English().from_config(nlp.config).from_bytes(nlp.to_bytes())
+    assert from_bytes.get_pipe("news_ner").truecaser.forms == FORMS
+    assert [[(e.start, e.end, e.label_) for e in doc.ents] for doc in from_bytes.pipe(texts)] == before
