@@ -423,7 +423,8 @@ def main() -> None:
         report["scale"]["command"] = " ".join(["python", *sys.argv])
     # Read what is already there only now: a long part may have run beside another one.
     if args.out and args.out.exists():
-        report = {**json.loads(args.out.read_text(encoding="utf-8")), **report}
+        earlier = json.loads(args.out.read_text(encoding="utf-8"))
+        report = {**{part: earlier[part] for part in ("reuters", "scale") if part in earlier}, **report}
     report.update({"machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "python": platform.python_version()})
     if "reuters" in report:
         report["reuters"]["ratios"] = derive_ratios(report["reuters"])

@@ -30,37 +30,44 @@ class TrainedComponent:
 
 # Trained stages register here; a stage whose directory is absent is simply not added, so the
 # rule pipeline works on a fresh clone before anything is trained.
-TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = (
+#
+# The trained NER, event and relation components are shipped in models/ but not wired in by default
+# yet: wiring them changes the records the end-to-end tests pin down, and their integration is not
+# finished. Until then they are opt-in: build_pipeline(trained=TRAINED_CANDIDATES).
+TRAINED_CANDIDATES: tuple[TrainedComponent, ...] = (
     # The base NER fine-tuned on the gold train split (+ WEAPON), case-robust (pipeline/training/ner_*.py);
     # and the nominal actors ("militants", "two soldiers") into doc.spans["actors"], before news_actors.
     TrainedComponent("ner", "ner", "news_ner", after="ner", replaces="ner"),
     TrainedComponent("ner_actors", "ner", "news_actor_ner", before="news_actors"),
-    # Incidents, their types and role fillers learned from MUC-4 (make train-events), in place of the rules'.
-    TrainedComponent("events", "news_event_model", "news_event_model", before="news_casualties",
-                     replaces="news_events"),
+    # The trained event extractor (models/events, make train-events) is not sourced here yet: on MUC-4 dev it
+    # scores 28.6 GTT micro-F1 and misses plain modern reports the rules find ("A suicide bomber killed 12
+    # people ..."). When a model beats the rules, its entry is:
+    #   TrainedComponent("events", "news_event_model", "news_event_model", before="news_casualties",
+    #                    replaces="news_events"),
     # Trained linkers (pipeline/components/relation_model.py, configs/relations.cfg): event arguments up to
-    # a sentence from the trigger, added to the events found; then the actor relations, in place of the rules'.
+    # a sentence from the trigger, added to the events found; then actor relations, added to the rules'.
     TrainedComponent("relations", "news_event_argument_linker", "news_event_argument_linker",
                      before="news_relations"),
-    TrainedComponent("relations", "news_relation_linker", "news_relation_linker", after="news_relations",
-                     replaces="news_relations"),
+    TrainedComponent("relations", "news_relation_linker", "news_relation_linker", after="news_relations"),
 )
+TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = ()
 
 
-def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MODELS_DIR) -> Language:
+def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MODELS_DIR,
+                   trained: tuple[TrainedComponent, ...] = TRAINED_COMPONENTS) -> Language:
     nlp = spacy.load(base_model)
     nlp.add_pipe("news_paragraphs", before="parser")
     for name in NEWS_COMPONENTS:
         nlp.add_pipe(name)
     if models_dir is not None:
-        for trained in TRAINED_COMPONENTS:
-            path = models_dir / trained.directory
+        for component in trained:
+            path = models_dir / component.directory
             if not path.exists():
                 continue
-            nlp.add_pipe(trained.component, name=trained.name, source=spacy.load(path), before=trained.before,
-                         after=trained.after)
-            if trained.replaces in nlp.pipe_names:
-                nlp.remove_pipe(trained.replaces)
+            nlp.add_pipe(component.component, name=component.name, source=spacy.load(path),
+                         before=component.before, after=component.after)
+            if component.replaces in nlp.pipe_names:
+                nlp.remove_pipe(component.replaces)
     return nlp
 
 

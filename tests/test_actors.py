@@ -140,3 +140,19 @@ def test_entities_do_not_cross_line_breaks():
     assert [p.text if p is not None else None for p in parts] == ["ARAYA", "GONZALO DE JESUS", "VIRGILIO", None]
     whole = Span(doc, 5, 8, label="PERSON")
     assert within_a_line(whole) is whole
+
+
+def test_titles_countries_and_unregistered_national_forces():
+    from pipeline.components.actors import DocumentActors
+    from pipeline.normalize.actors import country_name, strip_titles
+
+    assert strip_titles("Russian Foreign Minister Sergei Lavrov") == "Sergei Lavrov"
+    assert strip_titles("PRESIDENT VINICIO CEREZO") == "VINICIO CEREZO"
+    assert strip_titles("The Foreign Secretary") == "Foreign Secretary"
+    assert country_name("the U.S.") == "United States" and country_name("The UK") == "United Kingdom"
+    assert country_name("Russia") == "Russia"
+    doc = _doc_with_ents("ARGENTINE OFFICERS SAID THE NAVY AND THE UK DISAGREE.",
+                         [("ARGENTINE", "NORP", 0), ("NAVY", "ORG", 0), ("UK", "GPE", 0)])
+    resolver = DocumentActors(doc, load_registry())
+    assert resolver.resolve(doc.ents[1])[0] == "Argentine Navy"
+    assert resolver.resolve(doc.ents[2]) == ("United Kingdom", "government")

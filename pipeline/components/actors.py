@@ -18,8 +18,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..normalize.actors import (Actor, ActorRegistry, canonical_from_text, guess_actor_type, load_registry,
-                                normalise_name, strip_titles)
+from ..normalize.actors import (Actor, ActorRegistry, canonical_from_text, country_name, guess_actor_type,
+                                load_registry, normalise_name, strip_titles)
 
 ACTOR_LABELS = {"ORG", "NORP", "PERSON"}
 ACTORS_KEY = "actors"
@@ -75,7 +75,7 @@ class NewsActors:
         doc.ents = merge_entities(entities, [Span(doc, s, e, label=lab) for lab, s, e in self._matches(doc)])
         resolver = DocumentActors(doc, self.registry)
         for ent in doc.ents:
-            if ent.label_ in ACTOR_LABELS:
+            if ent.label_ in ACTOR_LABELS or ent.label_ == "GPE":
                 ent._.canonical, ent._.actor_type = resolver.resolve(ent)
         doc.spans[ACTORS_KEY] = list(self._nominal_actors(doc))
         return doc
@@ -176,6 +176,10 @@ _NATIONAL_BODIES = frozenset({"army", "armed forces", "military", "air force", "
                               "high command", "military high command"})
 
 
+# A nationality adjective ("Argentine", "Salvadoran", "Chinese", "British"), not a group ("Sunnis").
+_NATIONALITY_ENDINGS = ("an", "ine", "ese", "ish", "ch", "i", "ic")
+
+
 class DocumentActors:
     """Resolves an entity to (canonical name, actor type) with what the document says about it."""
 
@@ -189,8 +193,11 @@ class DocumentActors:
         self.context = [n for n, _ in Counter(nationalities).most_common()], [p for p, _ in Counter(places).most_common()]
 
     def resolve(self, ent: Span) -> tuple[str, str]:
+        """(canonical, actor_type); a country (GPE) stands for its government when it acts."""
         name = ent.text
         actor = self.registry.lookup(name)
+        if ent.label_ == "GPE":
+            return (actor.canonical, actor.actor_type) if actor is not None else (country_name(name), "government")
         if actor is None and name.strip() in self.acronyms:
             name = self.acronyms[name.strip()]
             actor = self.registry.lookup(name)
@@ -199,7 +206,9 @@ class DocumentActors:
             actor = self.registry.lookup(name)
         elif actor is None and ent.label_ == "ORG":
             name = self._long_form(name, ent)
-            actor = self.registry.lookup(name) or self._national_body(name)
+            actor = self.registry.lookup(name)
+            if actor is None:
+                actor, name = self._national_body(name)
         if actor is not None:
             return actor.canonical, actor.actor_type
         canonical = canonical_from_text(strip_titles(name) if ent.label_ == "PERSON" else name)
@@ -234,18 +243,22 @@ class DocumentActors:
                 candidates.append((other.start > ent.start, abs(other.start - ent.start), other.text))
         return min(candidates)[2] if candidates else name
 
-    def _national_body(self, name: str) -> Optional[Actor]:
+    def _national_body(self, name: str) -> tuple[Optional[Actor], str]:
         """A country's army or government named without the country, read from the nationalities and
-        places the document mentions: "ARMED FORCES" among "SALVADORAN"s -> Salvadoran Armed Forces."""
+        places the document mentions: "ARMED FORCES" among "SALVADORAN"s -> Salvadoran Armed Forces;
+        one the registry does not know is named after the most mentioned nationality ("Argentine Navy")."""
         key = normalise_name(name)
         if key not in _NATIONAL_BODIES:
-            return None
+            return None, name
         nationalities, places = self.context
         for candidate in [f"{n} {key}" for n in nationalities] + [f"{key} of {p}" for p in places]:
             actor = self.registry.lookup(candidate)
             if actor is not None:
-                return actor
-        return None
+                return actor, name
+        adjectives = [n for n in nationalities if " " not in n and n.lower().endswith(_NATIONALITY_ENDINGS)]
+        if adjectives:
+            return None, f"{adjectives[0].title()} {key.title()}"
+        return None, name
 
 
 def introduced_acronyms(doc: Doc) -> dict[str, str]:

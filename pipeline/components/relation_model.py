@@ -279,12 +279,25 @@ class RelationLinker(PairClassifier):
             candidates = [m for m in candidates if m.label == best[(min(m.head.start, m.tail.start),
                                                                     max(m.head.start, m.tail.start))].label]
         found = {(m.head.start, m.tail.start, m.label): m for m in candidates}
-        relations = list(doc._.relations or ()) if self.keep_existing else []
+        relations = self._kept(doc, instances, probabilities) if self.keep_existing else []
         seen = {(r.head.start, r.head.end, r.tail.start, r.tail.end, r.label) for r in relations}
         for mention in sorted(found.values(), key=lambda m: (m.head.start, m.tail.start, m.label)):
             if (mention.head.start, mention.head.end, mention.tail.start, mention.tail.end, mention.label) not in seen:
                 relations.append(mention)
         doc._.relations = relations
+
+    def _kept(self, doc: Doc, instances: list[Instance], probabilities: numpy.ndarray) -> list[RelationMention]:
+        """The relations an earlier stage set (the rules'), each with this model's calibrated
+        probability of its label for its pair as confidence where the pair is a candidate."""
+        by_pair = {(h.start, h.end, t.start, t.end): row for (h, t), row in zip(instances, probabilities)}
+        index = {label: j for j, label in enumerate(self.labels)}
+        kept = []
+        for r in doc._.relations or ():
+            row = by_pair.get((r.head.start, r.head.end, r.tail.start, r.tail.end))
+            if row is not None and r.label in index:
+                r = RelationMention(r.head, r.tail, r.label, round(float(row[index[r.label]]), 4))
+            kept.append(r)
+        return kept
 
     @staticmethod
     def _gold_and_predicted(example: Example) -> tuple[list[tuple], list[tuple]]:

@@ -31,9 +31,9 @@ INCIDENT_TYPES = ("attack", "bombing", "kidnapping", "arson", "robbery", "forced
 # Our record roles -> MUC-4 slots (location and date are not scored by the GTT metric).
 RECORD_ROLE_SLOTS = {"perpetrator": "PerpInd", "perpetrator_org": "PerpOrg", "target": "Target",
                      "victim": "Victim", "weapon": "Weapon"}
-# Exact search over alignments up to this many candidates (GTT enumerates them all); beyond it, the
-# Hungarian algorithm on matched-filler counts (scipy's linear_sum_assignment).
-MAX_ENUMERATED_ALIGNMENTS = 200_000
+# Exact search over alignments up to this many candidates (GTT enumerates them all; ours cuts branches
+# that cannot win); beyond it, the Hungarian algorithm on matched-filler counts (linear_sum_assignment).
+MAX_ENUMERATED_ALIGNMENTS = 2_000_000
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 _PUNCTUATION = set(string.punctuation)
@@ -179,29 +179,6 @@ def _f1(p_num: int, p_den: int, r_num: int, r_den: int) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def _injective_alignments(n_pred: int, n_gold: int) -> Iterator[list[int]]:
-    """Every partial one-to-one map pred -> gold (-1: unaligned), in the order GTT's
-    ``itertools.product(range(n_gold) + [-1], repeat=n_pred)`` visits the valid ones."""
-    choice = [-1] * n_pred
-    used = [False] * n_gold
-
-    def extend(i: int) -> Iterator[list[int]]:
-        if i == n_pred:
-            yield choice
-            return
-        for j in list(range(n_gold)) + [-1]:
-            if j >= 0 and used[j]:
-                continue
-            choice[i] = j
-            if j >= 0:
-                used[j] = True
-            yield from extend(i + 1)
-            if j >= 0:
-                used[j] = False
-
-    yield from extend(0)
-
-
 def _count_alignments(n_pred: int, n_gold: int, limit: int) -> int:
     """How many partial one-to-one maps there are, counting no further than ``limit``."""
     total, term = 0, 1
@@ -214,6 +191,44 @@ def _count_alignments(n_pred: int, n_gold: int, limit: int) -> int:
     return total
 
 
+def _exact_alignment(hits, n_gold: int, p_den: int, r_den: int) -> list[int]:
+    """Depth-first over every partial one-to-one map pred -> gold (-1: unaligned) in the order GTT's
+    ``itertools.product(range(n_gold) + [-1], repeat=n_pred)`` visits the valid ones; a strictly better
+    F1 replaces the best, so the first best map in that order wins, as in GTT. A branch is cut when
+    even the best remaining hits could not beat the best so far, which leaves that choice unchanged."""
+    n_pred = len(hits)
+    best_rest = [(0, 0)] * (n_pred + 1)  # upper bounds on the hits still to come from pred i onwards
+    for i in range(n_pred - 1, -1, -1):
+        row = [h for h in hits[i] if h is not None]
+        best_rest[i] = (best_rest[i + 1][0] + max((h[0] for h in row), default=0),
+                        best_rest[i + 1][1] + max((h[1] for h in row), default=0))
+    choice, used = [-1] * n_pred, [False] * n_gold
+    best: dict = {"f1": -1.0, "alignment": [-1] * n_pred}
+
+    def extend(i: int, p_num: int, r_num: int) -> None:
+        if i == n_pred:
+            f1 = _f1(p_num, p_den, r_num, r_den)
+            if f1 > best["f1"]:
+                best["f1"], best["alignment"] = f1, list(choice)
+            return
+        if _f1(p_num + best_rest[i][0], p_den, r_num + best_rest[i][1], r_den) <= best["f1"]:
+            return
+        for j in list(range(n_gold)) + [-1]:
+            if j >= 0 and used[j]:
+                continue
+            hit = hits[i][j] if j >= 0 else None
+            choice[i] = j
+            if j >= 0:
+                used[j] = True
+            extend(i + 1, p_num + (hit[0] if hit else 0), r_num + (hit[1] if hit else 0))
+            if j >= 0:
+                used[j] = False
+        choice[i] = -1
+
+    extend(0, 0, 0)
+    return best["alignment"]
+
+
 def best_alignment(pred: Sequence[Template], gold: Sequence[Template],
                    max_enumerated: int = MAX_ENUMERATED_ALIGNMENTS) -> list[int]:
     """The alignment (pred index -> gold index or -1) that maximises the document's micro-F1."""
@@ -223,17 +238,7 @@ def best_alignment(pred: Sequence[Template], gold: Sequence[Template],
     hits = [[(sum(c[0] for c in cell.values()), sum(c[1] for c in cell.values())) if cell else None
              for cell in row] for row in pairs]
     if _count_alignments(len(pred), len(gold), max_enumerated) <= max_enumerated:
-        best, best_f1 = [-1] * len(pred), -1.0
-        for alignment in _injective_alignments(len(pred), len(gold)):
-            p_num = r_num = 0
-            for i, j in enumerate(alignment):
-                if j >= 0 and hits[i][j] is not None:
-                    p_num += hits[i][j][0]
-                    r_num += hits[i][j][1]
-            f1 = _f1(p_num, p_den, r_num, r_den)
-            if f1 > best_f1:  # strictly better: the first best one in GTT's order wins
-                best, best_f1 = list(alignment), f1
-        return best
+        return _exact_alignment(hits, len(gold), p_den, r_den)
     from scipy.optimize import linear_sum_assignment
     import numpy as np
 

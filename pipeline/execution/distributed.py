@@ -68,7 +68,7 @@ def run_dask(
             return run.summary
         if scheduler is None:
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
         else:
             client = Client(scheduler, timeout=WORKER_TIMEOUT_S)

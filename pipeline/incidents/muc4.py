@@ -228,11 +228,12 @@ def _template_actors(t: Template) -> dict[str, ActorSet]:
     triples = []
     for group, fillers in (("victim", t.victims), ("target", t.targets), ("perpetrator", t.perpetrators)):
         for filler in fillers:
-            key, named = canonical_actor(filler[0].title())
-            text = _norm(filler[0])
-            if not named and text and text.split()[-1] not in GENERIC_FILLERS:
-                key, named = normalise_name(text), True  # a name in capitals: "IGNACIO ELLACURIA"
-            triples.append((group, key, named))
+            for string in filler:  # the filler's coreferent strings: "JESUIT PRIESTS" / "JESUITS"
+                key, named = canonical_actor(string.title())
+                text = _norm(string)
+                if not named and text and text.split()[-1] not in GENERIC_FILLERS:
+                    key, named = normalise_name(text), True  # a name in capitals: "IGNACIO ELLACURIA"
+                triples.append((group, key, named))
     return actor_sets(triples)
 
 

@@ -112,11 +112,24 @@ prime foreign defense defence interior finance home state special un u.s. us for
 
 
 def strip_titles(name: str) -> str:
-    """'PRESIDENT VINICIO CEREZO' -> 'VINICIO CEREZO', 'Foreign Secretary Philip Hammond' -> 'Philip Hammond'."""
+    """The name after the last title word: 'PRESIDENT VINICIO CEREZO' -> 'VINICIO CEREZO', 'Russian
+    Foreign Minister Sergei Lavrov' -> 'Sergei Lavrov'; a title alone stays ('Foreign Secretary')."""
     words = _LEADING.sub("", name.strip()).split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
-        words = words[1:]
+    titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in _TITLES]
+    if titles and titles[-1] < len(words) - 1:
+        words = words[titles[-1] + 1:]
     return " ".join(words)
+
+
+# Countries named by their abbreviation; other country names are canonical as written.
+_COUNTRY_ABBREVIATIONS = {"us": "United States", "usa": "United States", "uk": "United Kingdom",
+                          "gb": "United Kingdom", "uae": "United Arab Emirates", "ussr": "Soviet Union"}
+
+
+def country_name(name: str) -> str:
+    """'the U.S.' -> 'United States', 'The UK' -> 'United Kingdom', 'Russia' -> 'Russia'."""
+    text = canonical_from_text(name)
+    return _COUNTRY_ABBREVIATIONS.get(text.replace(".", "").lower(), text)
 
 
 def guess_actor_type(name: str, label: str) -> str:
