@@ -76,12 +76,20 @@ evaluate-muc4: install
 
 # Relation and event-argument linkers (configs/relations.cfg): trained on gold train with gold mentions,
 # calibrated and thresholded on dev, scored on test -> models/relations/, metrics/relations*.json.
-.PHONY: train-relations
+# evaluate-relations scores them end to end (the pipeline's own entities and events) with news-pipeline evaluate.
+.PHONY: train-relations evaluate-relations
 train-relations: $(GOLD_CORPORA) | install
 	$(PY) -m pip install --quiet -e ".[plots]"
 	$(PY) -m spacy train configs/relations.cfg --output build/relations
-	$(PY) -m pipeline.training.relations build/relations/model-best models/relations \
+	$(PY) -m pipeline.training.relations calibrate build/relations/model-best models/relations \
 		--dev corpora/gold-dev.spacy --test corpora/gold-test.spacy --metrics metrics
+
+evaluate-relations: | install
+	for split in dev test; do \
+		$(PY) -m pipeline.training.relations records --split $$split --out build/relations/records-$$split.jsonl && \
+		$(VENV)/bin/news-pipeline evaluate --split $$split --pred build/relations/records-$$split.jsonl \
+			--out metrics/relations-e2e-$$split.json || exit 1; \
+	done
 
 # Domain NER (configs/ner.cfg): truecaser + gold train/rehearsal corpora, fine-tuning of the base NER
 # -> models/ner/ (news_ner); the nominal actors (configs/ner_actors.cfg) -> models/ner_actors/.

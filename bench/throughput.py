@@ -346,10 +346,14 @@ def part_scale(n_articles: int, n_process: int, batch_size: int, every: int, arc
 
 
 def _growth(first: dict, last: dict) -> dict:
-    per_worker = {pid: round(last["workers"][pid]["rss_mb"] / first["workers"][pid]["rss_mb"] - 1, 4)
-                  for pid in first["workers"] if pid in last["workers"]}
-    return {"from_articles": first["articles"], "to_articles": last["articles"], "per_worker": per_worker,
-            "max": max(per_worker.values()) if per_worker else None}
+    """Growth of each worker's peak RSS (VmHWM: the target) and current RSS between two samples."""
+    def per_worker(key: str) -> dict[str, float]:
+        return {pid: round(last["workers"][pid][key] / first["workers"][pid][key] - 1, 4)
+                for pid in first["workers"] if pid in last["workers"]}
+
+    peak, current = per_worker("peak_rss_mb"), per_worker("rss_mb")
+    return {"from_articles": first["articles"], "to_articles": last["articles"], "peak_rss_per_worker": peak,
+            "max": max(peak.values()) if peak else None, "current_rss_per_worker": current}
 
 
 def part_scale_from_log(log: Path, n_articles: int, n_process: int) -> dict:
@@ -375,9 +379,14 @@ def check_targets(report: dict) -> dict:
     reuters, scale = report.get("reuters"), report.get("scale")
     if reuters:
         ratios = reuters["ratios"]
-        for name, key, target in (("full_vs_base_words_per_sec_1_process", "full_vs_base_words_per_sec", 0.60),
+        # Both pipelines run in one process: per CPU-second is the same comparison, and it holds
+        # when other work shares the machine. A speedup is wall-clock by nature: read it with the
+        # load averages recorded beside each measurement.
+        full_vs_base = ("full_vs_base_words_per_cpu_sec" if ratios.get("full_vs_base_words_per_cpu_sec")
+                        else "full_vs_base_words_per_sec")
+        for name, key, target in (("full_vs_base_words_per_sec_1_process", full_vs_base, 0.60),
                                   ("speedup_2_vs_1_process", "speedup_2_vs_1_process", 1.7)):
-            checks[name] = {"target": f">= {target}", "value": ratios[key],
+            checks[name] = {"target": f">= {target}", "basis": key, "value": ratios[key],
                             "met": ratios[key] is not None and ratios[key] >= target}
     peaks = [r["peak_rss_mb_per_worker"] for r in ([*reuters["engines"]] if reuters else []) + ([scale] if scale else [])]
     if peaks:
@@ -420,7 +429,7 @@ def main() -> None:
         report["scale"]["command"] = " ".join(["python", *sys.argv])
     if "scale-log" in parts:
         report["scale"] = part_scale_from_log(args.scale_log, args.scale_articles, args.scale_n_process)
-        report["scale"]["command"] = " ".join(["python", *sys.argv])
+        report["scale"]["summarised_by"] = " ".join(["python", *sys.argv])
     # Read what is already there only now: a long part may have run beside another one.
     if args.out and args.out.exists():
         earlier = json.loads(args.out.read_text(encoding="utf-8"))

@@ -257,16 +257,19 @@ def incidents(
     from .sinks.sql import make_engine
 
     engine = make_engine(db)
-    summary = _checked(lambda: run_incidents(engine, rebuild=rebuild))
-    typer.echo(f"events: {summary.new_events} new ({summary.joined} joined an incident, {summary.founded} founded one)"
-               f"  stale memberships: {summary.stale_members}  incidents loaded: {summary.loaded_incidents}"
-               f"  incidents: {summary.incidents_total}", err=True)
-    if out is not None:
-        typer.echo(f"wrote {write_incidents_jsonl(engine, out)} incidents to {out}", err=True)
-    if export_csv is not None:
-        from .incidents.export import export_incidents
+    try:
+        summary = _checked(lambda: run_incidents(engine, rebuild=rebuild))
+        typer.echo(f"events: {summary.new_events} new ({summary.joined} joined an incident, {summary.founded} "
+                   f"founded one)  stale memberships: {summary.stale_members}  incidents loaded: "
+                   f"{summary.loaded_incidents}  incidents: {summary.incidents_total}", err=True)
+        if out is not None:
+            typer.echo(f"wrote {write_incidents_jsonl(engine, out)} incidents to {out}", err=True)
+        if export_csv is not None:
+            from .incidents.export import export_incidents
 
-        typer.echo(f"wrote {export_incidents(engine, export_csv, 'csv')} incidents to {export_csv}", err=True)
+            typer.echo(f"wrote {export_incidents(engine, export_csv, 'csv')} incidents to {export_csv}", err=True)
+    finally:
+        engine.dispose()
 
 
 @app.command()

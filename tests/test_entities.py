@@ -1,5 +1,6 @@
 import random
 
+import pytest
 import spacy
 from spacy.lang.en import English
 from spacy.training import Example
@@ -61,7 +62,9 @@ def _train(nlp, examples, iterations=40):
         nlp.update(examples, sgd=optimizer, drop=0.0)
 
 
-def _tiny_ner():
+@pytest.fixture(scope="module")
+def tiny_ner():
+    """A blank English pipeline with news_ner trained to overfit three sentences (once per module)."""
     nlp = English()
     ner = nlp.add_pipe("news_ner")
     ner.truecaser = Truecaser(dict(FORMS))
@@ -71,8 +74,8 @@ def _tiny_ner():
     return nlp
 
 
-def test_news_ner_overfits_a_tiny_corpus_and_reads_capitals():
-    nlp = _tiny_ner()
+def test_news_ner_overfits_a_tiny_corpus_and_reads_capitals(tiny_ner):
+    nlp = tiny_ner
     assert isinstance(nlp.get_pipe("news_ner"), TruecasingEntityRecognizer)
     for text, ents in TRAIN:
         assert [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents] == ents
@@ -86,8 +89,8 @@ def test_news_ner_overfits_a_tiny_corpus_and_reads_capitals():
     assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in piped[3:]] == [e for _, e in TRAIN]
 
 
-def test_news_ner_save_and_load_keep_predictions_and_truecaser(tmp_path):
-    nlp = _tiny_ner()
+def test_news_ner_save_and_load_keep_predictions_and_truecaser(tmp_path, tiny_ner):
+    nlp = tiny_ner
     texts = [t for t, _ in TRAIN] + [TRAIN[0][0].upper()]
     before = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
     nlp.to_disk(tmp_path / "model")
@@ -97,3 +100,28 @@ def test_news_ner_save_and_load_keep_predictions_and_truecaser(tmp_path):
     from_bytes = English().from_config(nlp.config).from_bytes(nlp.to_bytes())
     assert from_bytes.get_pipe("news_ner").truecaser.forms == FORMS
     assert [[(e.start, e.end, e.label_) for e in doc.ents] for doc in from_bytes.pipe(texts)] == before
+
+
+def test_news_ner_with_a_spans_key_leaves_the_entities_alone(tiny_ner):
+    recognizer = tiny_ner.get_pipe("news_ner")
+    recognizer.spans_key = "actors"
+    try:
+        for text in (TRAIN[0][0], TRAIN[0][0].upper()):
+            doc = tiny_ner.make_doc(text)
+            doc.ents = [doc.char_span(0, 6, label="ACTOR")]
+            doc = recognizer(doc)
+            assert [e.text.lower() for e in doc.ents] == ["rebels"]
+            assert [(s.text.lower(), s.label_) for s in doc.spans["actors"]] == [("guatemala", "GPE"),
+                                                                                 ("bomb", "WEAPON")]
+    finally:
+        recognizer.spans_key = None
+
+
+def test_names_in_capitals_are_bare():
+    from spacy.tokens import Span
+
+    from pipeline.components.entities import bare_name
+
+    doc = English()("IN THE CITY OF FLORES THE EXTRADITABLES STRUCK THE SAME DAY")
+    spans = [Span(doc, 1, 5, label="GPE"), Span(doc, 5, 7, label="ORG"), Span(doc, 8, 11, label="DATE")]
+    assert [bare_name(s).text for s in spans] == ["FLORES", "EXTRADITABLES", "THE SAME DAY"]

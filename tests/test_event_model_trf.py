@@ -56,7 +56,8 @@ def test_training_on_a_muc4_slice_saves_a_working_pipeline(tmp_path):
                  "training.batcher.size": 800}
     train(ROOT / "configs" / "events-trf.cfg", tmp_path, overrides=overrides)
     nlp = spacy.load(tmp_path / "model-last")
-    row = json.loads((MUC4 / "gtt" / "dev.jsonl").open(encoding="utf-8").readline())
+    with open(MUC4 / "gtt" / "dev.jsonl", encoding="utf-8") as stream:
+        row = json.loads(stream.readline())
     doc = nlp(row["doctext"])
     assert nlp.pipe_names == ["news_event_model"]
     assert all(event.type in {"ATTACK", "BOMBING", "KIDNAPPING", "ARSON", "ROBBERY", "FORCED_WORK_STOPPAGE"}

@@ -2,7 +2,6 @@
 import csv
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +10,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.incidents import incident_id
 from pipeline.incidents.evidence import ClusteringConfig
+from pipeline.incidents.export import export_incidents
 from pipeline.incidents.records import IncidentRecord
 from pipeline.incidents.store import iter_incident_records, run_incidents, write_incidents_jsonl
 from pipeline.sinks import incidents_sql
@@ -20,11 +20,13 @@ from .test_incidents import KABUL, QUETTA, article
 
 
 @pytest.fixture
-def db(tmp_path):
-    url = f"sqlite:///{tmp_path / 'events.db'}"
-    sink = SqlSink(url)
-    yield url, sink, make_engine(url)
+def db(db_url):
+    """(url, sink, engine) on SQLite and, where PG_TEST_URL is set, on PostgreSQL."""
+    sink = SqlSink(db_url)
+    engine = make_engine(db_url)
+    yield db_url, sink, engine
     sink.close()
+    engine.dispose()
 
 
 def groups(engine):
@@ -66,6 +68,7 @@ def test_incremental_runs_give_the_batch_clustering(db, tmp_path):
     run_incidents(batch_engine, batch_events=2)  # three read-cluster-write cycles in one run
     assert groups(engine) == groups(batch_engine)
     batch_sink.close()
+    batch_engine.dispose()
 
 
 def test_a_replaced_article_leaves_its_incident_and_is_clustered_again(db):
@@ -79,12 +82,21 @@ def test_a_replaced_article_leaves_its_incident_and_is_clustered_again(db):
     found = groups(engine)
     assert found[incident_id("a1", "E1")] == {"a1"}
     assert {"a2"} in found.values()
-    record = next(r for r in iter_incident_records(engine) if r.incident_id == incident_id("a1", "E1"))
+    record = next(r for r in list(iter_incident_records(engine)) if r.incident_id == incident_id("a1", "E1"))
     assert record.killed.min == record.killed.max == 9  # a2's figure left with it
 
 
-def test_outputs_jsonl_and_one_csv_row_per_incident(db, tmp_path):
-    url, sink, engine = db
+@pytest.fixture
+def sqlite_db(tmp_path):
+    """For the command-line tests: `export` leaves its engine to the garbage collector."""
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    sink = SqlSink(url)
+    yield url, sink, make_engine(url)
+    sink.close()
+
+
+def test_outputs_jsonl_and_one_csv_row_per_incident(sqlite_db, tmp_path):
+    url, sink, engine = sqlite_db
     sink.write([article("a1", day="2021-12-22", killed=9, source="Dawn"),
                 article("a2", day="2021-12-22", killed=12, source="Reuters"),
                 article("a3", day="2021-12-22", killed=3, place=KABUL, source="AP")])
@@ -106,8 +118,8 @@ def test_outputs_jsonl_and_one_csv_row_per_incident(db, tmp_path):
         assert len(list(csv.DictReader(stream))) == 2
 
 
-def test_export_before_any_incidents_run_says_what_to_do(db, tmp_path):
-    url, sink, engine = db
+def test_export_before_any_incidents_run_says_what_to_do(sqlite_db, tmp_path):
+    url, sink, engine = sqlite_db
     sink.write([article("a1", day="2021-12-22")])
     result = CliRunner().invoke(app, ["export", "--db", url, "--format", "events-csv", "--per-incident",
                                       "--out", str(tmp_path / "export")])
@@ -125,7 +137,7 @@ def test_other_settings_need_a_rebuild(db):
     assert (result.new_events, result.incidents_total) == (2, 2)
 
 
-def test_every_event_is_a_member_with_its_explanation(db):
+def test_every_event_is_a_member_with_its_explanation(db, tmp_path):
     url, sink, engine = db
     sink.write([article(f"a{i}", day="2021-12-22", source=f"s{i}") for i in range(3)]
                + [article("agg", kind="aggregate")])
@@ -137,4 +149,5 @@ def test_every_event_is_a_member_with_its_explanation(db):
     assert len(rows) == 3 and blocks > 0
     joined = [json.loads(r.explanation) for r in rows if not r.founded]
     assert len(joined) == 2 and all(e["score"] >= ClusteringConfig().threshold for e in joined)
-    assert write_incidents_jsonl(engine, Path(engine.url.database).with_suffix(".jsonl")) == 1
+    assert write_incidents_jsonl(engine, tmp_path / "incidents.jsonl") == 1
+    assert export_incidents(engine, tmp_path / "incidents.parquet", "parquet") == 1

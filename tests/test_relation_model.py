@@ -253,3 +253,30 @@ def test_the_token_encoder_can_start_from_the_base_models(blank_nlp, base_nlp):
     linker.initialize(lambda: _relation_examples(blank_nlp), nlp=blank_nlp, tok2vec_from=BASE_MODEL)
     encoder = linker.model.get_ref("instance_tensor").get_ref("tok2vec")
     assert encoder.to_bytes() == base_nlp.get_pipe("tok2vec").model.to_bytes()
+
+
+def test_relation_linker_keeps_earlier_relations_with_its_own_confidence(blank_nlp):
+    from pipeline.components.relations import RelationMention
+
+    nlp = blank_nlp
+    nlp.add_pipe("news_relation_linker", config={**_model_config("news.rel_instance_generator.v1", max_length=20),
+                                                 "keep_existing": True})
+    examples = _relation_examples(nlp)
+    _train(nlp, examples)
+    text, ents, _ = RELATION_TEXTS[0]
+    doc = _doc(nlp, text, ents)
+    fighters, kobani, syria = doc.ents[2], doc.ents[3], doc.ents[4]
+    doc._.relations = [RelationMention(fighters, kobani, "LOCATED_IN", 0.6),  # a candidate pair: re-scored
+                       RelationMention(syria, fighters, "MEMBER_OF", 0.6)]
+    doc = nlp(doc)
+    kept = {(r.head.text, r.label, r.tail.text): r.confidence for r in doc._.relations}
+    assert ("Kurdish forces", "LOCATED_IN", "Kobani") in kept and kept[("Kurdish forces", "LOCATED_IN", "Kobani")] < 0.5
+    assert ("Kobani", "LOCATED_IN", "Syria") in kept and kept[("Kobani", "LOCATED_IN", "Syria")] > 0.5
+    assert ("Syria", "MEMBER_OF", "Kurdish forces") in kept
+
+
+def test_end_to_end_scoring_finds_both_linkers_in_language_py():
+    from pipeline.training.relations import linker_stages
+
+    names = [stage.name for stage in linker_stages() if stage.directory == "relations"]
+    assert names == ["news_event_argument_linker", "news_relation_linker"]

@@ -88,7 +88,12 @@ class NewsActors:
     def _nominal_actors(self, doc: Doc) -> list[Span]:
         """The trained recogniser's mentions (news_actor_ner, run before us) when there is one, else
         noun phrases headed by an actor noun; each with a canonical form and an actor type."""
-        spans = list(doc.spans[ACTORS_KEY]) if ACTORS_KEY in doc.spans else list(self._actor_chunks(doc))
+        spans = list(self._actor_chunks(doc))
+        if ACTORS_KEY in doc.spans:  # the model's, and the rules' where it found nothing
+            trained = list(doc.spans[ACTORS_KEY])
+            taken = {i for span in trained for i in range(span.start, span.end)}
+            spans = sorted(trained + [s for s in spans if not taken.intersection(range(s.start, s.end))],
+                           key=lambda s: s.start)
         for span in spans:
             actor = self.registry.lookup(span.text)
             if actor is not None:

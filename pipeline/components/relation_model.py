@@ -5,7 +5,7 @@ relation-extraction tutorial: candidate pairs within a window, a row per pair, o
 
 - ``news_relation_linker`` reads ``doc.ents`` and the nominal actors, and sets ``doc._.relations``
   (``RelationMention``, the rule stage's type) with ALLIED_WITH, FIGHTING_AGAINST, MEMBER_OF,
-  LEADER_OF, LOCATED_IN and ALIAS_OF;
+  LEADER_OF, LOCATED_IN and ALIAS_OF; with ``keep_existing`` an earlier stage's relations stay;
 - ``news_event_argument_linker`` pairs every trigger of every event in ``doc._.events`` with the
   entities up to a sentence away, the role as the label, and adds the arguments it finds to
   ``EventMention.arguments``, so that a perpetrator named in the next sentence is linked.
@@ -69,7 +69,7 @@ _HEAD = """
 [model.create_instance_tensor.pair_features]
 @architectures = "news.rel_pair_features.v1"
 width = 64
-rows = 20000
+rows = 8192
 
 [model.classification_layer]
 @architectures = "news.rel_classification_layer.v1"
@@ -79,8 +79,8 @@ dropout = 0.2
 DEFAULT_RELATION_MODEL = Config().from_str(_HEAD + _TOK2VEC + """
 [model.create_instance_tensor.get_instances]
 @misc = "news.rel_instance_generator.v1"
-max_length = 40
-max_sentences = 1
+max_length = 20
+max_sentences = 0
 """)["model"]
 DEFAULT_ARGUMENT_MODEL = Config().from_str(_HEAD + _TOK2VEC + """
 [model.create_instance_tensor.get_instances]

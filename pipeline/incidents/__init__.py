@@ -7,8 +7,9 @@ Stages of this package, in the order an event meets them:
 - ``evidence``: the weighted, explained evidence for a merge, and the vetoes;
 - ``cluster``: the incremental clusterer (stable incident ids) and ``profile``: what an incident knows;
 - ``store``: the database stage (``news-pipeline incidents``), incremental over a growing archive;
-- ``export``: the ACLED/GTD-style table with one row per incident and its sources counted;
-- ``metrics``, ``ecbplus``, ``muc4``: coreference scores and the two evaluations (docs/incidents.md).
+- ``records``: the incident record (JSONL); ``export``: the ACLED/GTD-style table, one row per incident;
+- ``metrics``, ``ecbplus``, ``muc4``, ``evaluate``: coreference scores and the two evaluations
+  (``python -m pipeline.incidents.evaluate``; docs/incidents.md).
 """
 from .cluster import Incident, IncidentClusterer, cluster
 from .evidence import ClusteringConfig, compare

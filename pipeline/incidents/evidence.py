@@ -229,10 +229,10 @@ def place_relation(a: PlaceRef, b: PlaceRef, config: ClusteringConfig) -> tuple[
     if a.level == 2 and b.level == 2:
         return ("same admin1", config.same_admin1) if a.admin1 == b.admin1 else (None, 0.0)
     if a.level >= 2 and b.level >= 2:
-        # A city's admin1 is not in the gazetteer: containment cannot be checked, only the country.
         city, region = (a, b) if a.level == 3 else (b, a)
-        if city.admin1 and city.admin1 != region.admin1:
-            return None, 0.0
+        if city.admin1:
+            return ("city in admin1", config.same_admin1) if city.admin1 == region.admin1 else (None, 0.0)
+        # A city given without its admin1: containment cannot be checked, only the country.
         return "same country (city and admin1)", config.same_country
     return "same country", config.same_country
 

@@ -137,7 +137,8 @@ class PlaceRef:
         return 1 if self.country_code else 0
 
     def label(self) -> str:
-        parts = [p for p in (self.name if self.level in (0, 3) else None, self.admin1, self.country_code) if p]
+        named = (self.display or self.name) if self.level in (0, 3) else None
+        parts = [p for p in (named, self.admin1, self.country_code) if p]
         return ", ".join(parts) or "?"
 
 

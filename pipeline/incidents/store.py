@@ -2,9 +2,10 @@
 
 Each run clusters only what is new: events that belong to no incident yet, in batches (first reports
 first). For each batch it loads the incidents those events can meet (by their blocking keys,
-``incident_blocks``), never the whole archive, and writes back the incidents that changed. A membership whose article was replaced since (another
-content hash or pipeline version) is dropped, its incident rebuilt from its remaining members,
-and the article's new events are clustered like any new event.
+``incident_blocks``), never the whole archive, and writes back the incidents that changed. A
+membership whose article was replaced since (another content hash or pipeline version) is dropped,
+its incident rebuilt from its remaining members, and the article's new events are clustered like
+any new event.
 
 Reads happen outside the write lock; the writes take it (``sql.write_transaction``) and check
 each incident's ``revision``, so a concurrent run that changed an incident meanwhile makes this
@@ -349,18 +350,23 @@ def iter_incident_records(engine: Engine) -> Iterator[IncidentRecord]:
                     .join(a, a.c.article_id == m.c.article_id, isouter=True)
                     .order_by(m.c.incident_id, m.c.founded.desc(), m.c.joined_at, m.c.article_id, m.c.event_id))
     with engine.connect() as incident_connection, engine.connect() as member_connection:
-        members = iter(member_connection.execution_options(stream_results=True).execute(member_query))
-        pending = next(members, None)
+        member_rows = member_connection.execution_options(stream_results=True).execute(member_query)
         rows = incident_connection.execution_options(stream_results=True).execute(
             select(i.c.incident_id, i.c.profile).order_by(i.c.incident_id))
-        for row in rows:
-            found = []
-            while pending is not None and pending.incident_id <= row.incident_id:
-                if pending.incident_id == row.incident_id:
-                    found.append(_member_record(pending))
-                pending = next(members, None)
-            profile = Profile.from_json(json.loads(row.profile))
-            yield IncidentRecord(**summary(row.incident_id, profile), members=found)
+        try:  # both cursors are server-side on PostgreSQL: closed even when the reader stops early
+            members = iter(member_rows)
+            pending = next(members, None)
+            for row in rows:
+                found = []
+                while pending is not None and pending.incident_id <= row.incident_id:
+                    if pending.incident_id == row.incident_id:
+                        found.append(_member_record(pending))
+                    pending = next(members, None)
+                profile = Profile.from_json(json.loads(row.profile))
+                yield IncidentRecord(**summary(row.incident_id, profile), members=found)
+        finally:
+            member_rows.close()
+            rows.close()
 
 
 def _member_record(row) -> MemberRecord:

@@ -53,6 +53,7 @@ _NATIONALITY_ENDINGS = ("an", "ese", "ish", "ite", "i", "ic")
 # Gold documents are few; each is written this many times into the training corpus (the case
 # augmenter makes each copy differently) so that they weigh more than the rehearsal text.
 GOLD_COPIES = 3
+REHEARSAL_DOCUMENTS = 400
 
 
 def reuters_bodies(folder: Path = DATA / "reuters21578", min_words: int = 0) -> list[str]:
@@ -172,13 +173,14 @@ def write_docbin(docs: Iterable[Doc], path: Path) -> int:
     return len(store)
 
 
-def build(annotations: Path, out_dir: Path, n_reuters: int = 400, seed: int = 0) -> dict[str, int]:
+def build(annotations: Path, out_dir: Path, n_reuters: int = REHEARSAL_DOCUMENTS, gold_copies: int = GOLD_COPIES,
+          seed: int = 0) -> dict[str, int]:
     base = spacy.load(BASE_MODEL, exclude=["parser"])
     truecaser = build_truecaser(base, annotations)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "truecaser.msgpack").write_bytes(truecaser.to_bytes())
     base = spacy.load(BASE_MODEL, exclude=["parser", "lemmatizer"])
-    train = gold_docs(annotations, "train", base, truecaser) * GOLD_COPIES
+    train = gold_docs(annotations, "train", base, truecaser) * gold_copies
     rehearsal = reuters_bodies(min_words=40)
     random.Random(seed).shuffle(rehearsal)
     train += rehearsal_docs(rehearsal[:n_reuters], base)
@@ -198,10 +200,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="truecaser, gold and rehearsal corpora for the domain NER")
     parser.add_argument("annotations", type=Path)
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--reuters", type=int, default=400, help="rehearsal documents from Reuters-21578")
+    parser.add_argument("--reuters", type=int, default=REHEARSAL_DOCUMENTS, help="rehearsal documents from Reuters")
+    parser.add_argument("--gold-copies", type=int, default=GOLD_COPIES, help="times each gold document is written")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    for name, n in build(args.annotations, args.out_dir, args.reuters, args.seed).items():
+    for name, n in build(args.annotations, args.out_dir, args.reuters, args.gold_copies, args.seed).items():
         print(f"{name}: {n}")
 
 

@@ -1,8 +1,10 @@
 """After ``spacy train configs/relations.cfg``: calibrate the linkers and choose their thresholds on dev,
 score them on gold mentions, and write the shipped model and its metrics.
 
-    python -m pipeline.training.relations build/relations/model-best models/relations \\
+    python -m pipeline.training.relations calibrate build/relations/model-best models/relations \\
         --dev corpora/gold-dev.spacy --test corpora/gold-test.spacy --metrics metrics
+    python -m pipeline.training.relations records --split test --out build/relations/records-test.jsonl
+    news-pipeline evaluate --split test --pred build/relations/records-test.jsonl --out metrics/relations-e2e-test.json
 
 For each linker (``news_relation_linker``, ``news_event_argument_linker``), on the dev split only:
 Platt scaling per label (``sigmoid(a * logit + b)``, fitted to the candidate pairs' gold labels), then a
@@ -11,7 +13,9 @@ a random baseline (uniform random scores through the same decoding and sweep), e
 error and reliability tables before and after calibration, and P/R/F1 on dev and test with the gold
 entities (and, for event arguments, the gold events) given. ``metrics/relations.json`` and
 ``metrics/relations-event-arguments.json`` hold the figures; ``metrics/relations-reliability.png``
-the reliability diagram when matplotlib is installed.
+the reliability diagram when matplotlib is installed. ``records`` runs the pipeline with the linkers
+(models/relations) over a gold split, for ``news-pipeline evaluate --pred``: the end-to-end score, on
+the pipeline's own entities and events.
 """
 from __future__ import annotations
 
@@ -226,15 +230,55 @@ def calibrate_pipeline(nlp: Language, dev_path: Path, test_path: Optional[Path])
             for name in nlp.pipe_names if name in SCORE_KEYS}
 
 
+def linker_stages() -> tuple:
+    """The pipeline's trained stages plus the two linkers of models/relations, wherever language.py
+    keeps them (the default stages, or the opt-in candidates)."""
+    from .. import language
+
+    candidates = getattr(language, "TRAINED_CANDIDATES", ())
+    linkers = tuple(c for c in (*language.TRAINED_COMPONENTS, *candidates) if c.directory == "relations")
+    return tuple(dict.fromkeys((*language.TRAINED_COMPONENTS, *linkers)))
+
+
+def linker_records(gold_dir: Path, split: str) -> list:
+    """Records of the gold documents of a split from the pipeline with the linkers: what
+    ``news-pipeline evaluate --pred`` scores end to end, with the pipeline's own entities."""
+    from ..evaluation.evaluate import load_gold
+    from ..execution.worker import process_batch
+    from ..ingest import ArticleLimits, make_article
+    from ..language import build_pipeline
+
+    nlp = build_pipeline(trained=linker_stages())
+    missing = {"news_relation_linker", "news_event_argument_linker"} - set(nlp.pipe_names)
+    if missing:
+        raise SystemExit(f"models/relations does not give {sorted(missing)}: run make train-relations")
+    gold = load_gold(gold_dir, split)
+    articles = [make_article(doc.text, doc.doc_id, ArticleLimits(), article_id=doc.doc_id,
+                             published=doc.meta.get("published"), source=doc.meta.get("source")) for doc in gold]
+    return process_batch(articles, nlp)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="calibrate the trained linkers on dev and write the shipped model")
-    parser.add_argument("model", type=Path, help="the trained pipeline (spacy train's model-best)")
-    parser.add_argument("out", type=Path, help="where the calibrated pipeline goes (models/relations)")
-    parser.add_argument("--dev", type=Path, default=Path("corpora/gold-dev.spacy"))
-    parser.add_argument("--test", type=Path, default=Path("corpora/gold-test.spacy"),
-                        help="scored once the choices are made on dev; 'none' while tuning")
-    parser.add_argument("--metrics", type=Path, default=Path("metrics"))
+    parser = argparse.ArgumentParser(description="calibrate the trained linkers; records for end-to-end scoring")
+    commands = parser.add_subparsers(dest="command", required=True)
+    calibrate_cmd = commands.add_parser("calibrate", help="calibrate on dev and write the shipped model and metrics")
+    calibrate_cmd.add_argument("model", type=Path, help="the trained pipeline (spacy train's model-best)")
+    calibrate_cmd.add_argument("out", type=Path, help="where the calibrated pipeline goes (models/relations)")
+    calibrate_cmd.add_argument("--dev", type=Path, default=Path("corpora/gold-dev.spacy"))
+    calibrate_cmd.add_argument("--test", type=Path, default=Path("corpora/gold-test.spacy"),
+                               help="scored once the choices are made on dev; 'none' while tuning")
+    calibrate_cmd.add_argument("--metrics", type=Path, default=Path("metrics"))
+    records_cmd = commands.add_parser("records", help="pipeline records, linkers included, of a gold split")
+    records_cmd.add_argument("--gold", type=Path, default=Path("annotations"))
+    records_cmd.add_argument("--split", default="test")
+    records_cmd.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
+    if args.command == "records":
+        records = linker_records(args.gold, args.split)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
+        print(f"{len(records)} records -> {args.out}")
+        return
     nlp = spacy.load(args.model)
     reports = calibrate_pipeline(nlp, args.dev, None if str(args.test) == "none" else args.test)
     nlp.to_disk(args.out)
