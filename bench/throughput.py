@@ -285,6 +285,13 @@ def in_child(spec: dict) -> dict:
 
 
 def _measure(spec: dict) -> dict:
+    result = _measure_kind(spec)
+    # thinc imports torch whenever it is installed (the trf extra): ~250 MB more per process, so say so.
+    result["torch_imported"] = "torch" in sys.modules
+    return result
+
+
+def _measure_kind(spec: dict) -> dict:
     kind = spec["kind"]
     if kind == "in_process":
         return measure_in_process(spec["pipeline"], spec["articles"], spec["batch_size"])

@@ -40,27 +40,41 @@ def run(
     scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                             help="with --engine dask: tcp://host:port of a running scheduler; "
                                                  "default: a LocalCluster of --n-process workers"),
+    db_retry_for: float = typer.Option(120.0, "--db-retry-for", min=0,
+                                       help="seconds to wait out an unreachable database (with backoff) before "
+                                            "stopping; the same command then resumes"),
 ) -> None:
     """Extract event records from news articles."""
     from tqdm import tqdm
 
     from .ingest import ArticleLimits
+    from .sinks.sql import DatabaseUnavailable
 
     if engine not in ("local", "dask"):
         raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     common = dict(db_url=db, quarantine_path=quarantine, batch_size=batch_size,
-                  limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv))
-    with tqdm(unit=" articles", desc="extracting", disable=None, file=sys.stderr) as bar:
-        if engine == "dask":
-            from .execution.distributed import run_dask
+                  limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv),
+                  db_retry_seconds=db_retry_for)
+    try:
+        with tqdm(unit=" articles", desc="extracting", disable=None, file=sys.stderr) as bar:
+            if engine == "dask":
+                from .execution.distributed import run_dask
 
-            summary = run_dask(inputs, out, scheduler=scheduler, n_workers=n_process, on_progress=bar.update, **common)
-        else:
-            from .execution.local import run_local
+                summary = run_dask(inputs, out, scheduler=scheduler, n_workers=n_process, on_progress=bar.update,
+                                   **common)
+            else:
+                from .execution.local import run_local
 
-            summary = run_local(inputs, out, n_process=n_process, on_progress=bar.update, **common)
+                summary = run_local(inputs, out, n_process=n_process, on_progress=bar.update, **common)
+    except DatabaseUnavailable as error:
+        typer.echo(f"error: {error}. Every batch before it is written whole; once the database is back, "
+                   "rerun the same command to resume.", err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:  # before the run had started: nothing was written
+        typer.echo("interrupted before the run started; nothing was written. Rerun the same command.", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
     typer.echo(
         f"articles: {summary.articles}  events: {summary.events}  quarantined: {summary.quarantined}  "
         f"duplicates: {summary.duplicates}  already done: {summary.already_done}  "
@@ -279,4 +293,8 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # Ctrl-C while the command line was still being built: nothing was done
+        typer.echo("interrupted before the command started; nothing was written. Rerun the same command.", err=True)
+        sys.exit(EXIT_INTERRUPTED)

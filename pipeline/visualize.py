@@ -25,8 +25,9 @@ def find_record(path: Path, article_id: str) -> Optional[ArticleRecord]:
 def render_record(record: ArticleRecord) -> str:
     spans = [{"start": e.start, "end": e.end, "label": e.label} for e in record.entities]
     spans += [{"start": ev.trigger.start, "end": ev.trigger.end, "label": f"EVENT:{ev.type}"} for ev in record.events]
-    spans = _non_overlapping(spans)
-    # displaCy escapes the text it renders; the title and argument table are escaped here.
+    # displaCy escapes the text it renders but not the labels; the labels, title and argument table
+    # are escaped here (a records file is input like any other).
+    spans = [dict(span, label=html.escape(span["label"])) for span in _non_overlapping(spans)]
     body = displacy.render({"text": record.text, "ents": spans, "title": None}, style="ent", manual=True, page=False,
                            options={"colors": COLORS})
     rows = "".join(

@@ -156,3 +156,33 @@ def test_titles_countries_and_unregistered_national_forces():
     resolver = DocumentActors(doc, load_registry())
     assert resolver.resolve(doc.ents[1])[0] == "Argentine Navy"
     assert resolver.resolve(doc.ents[2]) == ("United Kingdom", "government")
+
+
+def test_a_title_resolves_to_its_holder_and_a_country_acting_to_the_country():
+    from pipeline.components.actors import DocumentActors
+
+    doc = _doc_with_ents("Foreign Secretary Boris Johnson met Lavrov. The Foreign Secretary said the UK and the "
+                         "Secretary of State will act.",
+                         [("Foreign Secretary Boris Johnson", "PERSON", 0), ("Lavrov", "PERSON", 0),
+                          ("The Foreign Secretary", "PERSON", 0), ("the UK", "ORG", 0),
+                          ("the Secretary of State", "PERSON", 0)])
+    resolver = DocumentActors(doc, load_registry())
+    assert [resolver.resolve(ent)[0] for ent in doc.ents] == [
+        "Boris Johnson", "Lavrov", "Boris Johnson", "United Kingdom", "Secretary of State"]
+    assert resolver.resolve(doc.ents[3])[1] == "government"
+
+
+def test_records_carry_the_names_nested_in_longer_entities(nlp):
+    from pipeline.doc_to_record import doc_to_record
+    from pipeline.ingest import ArticleLimits, make_article
+
+    text = "The Government of Iraq said Iraqi security forces retook the city of Mosul."
+    record = doc_to_record(nlp(text), make_article(text, "t", ArticleLimits(), article_id="t"))
+    spans = {(e.text, e.label): e for e in record.entities}
+    assert {("Iraq", "GPE"), ("Mosul", "GPE"), ("Iraqi", "NORP")} <= set(spans)
+    assert spans[("Iraq", "GPE")].normalized.country_code == "IQ"
+    assert spans[("Iraqi", "NORP")].actor_type is not None
+    for name in ("Iraq", "Mosul", "Iraqi"):  # each inside one of the flat entities
+        inner = next(e for e in record.entities if e.text == name)
+        assert any(o.start <= inner.start and inner.end <= o.end and o.id != inner.id for o in record.entities)
+    assert len({e.id for e in record.entities}) == len(record.entities)

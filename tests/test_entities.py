@@ -36,6 +36,8 @@ def test_truecaser_restores_known_forms_names_and_acronyms():
                          "Rifles...")  # "soldiers" from "soldier"; "rifles" is unknown, so taken for a name
     cased = nlp("The army attacked.")
     assert truecaser.view(cased) is cased
+    # Irregular plurals in -men take the form of their singular: "GUNMEN" is no name.
+    assert Truecaser({"gunman": "gunman"}).word("GUNMEN", False) == "gunmen"
 
 
 def test_truecaser_counts_forms_outside_sentence_starts_and_headlines():
@@ -125,3 +127,48 @@ def test_names_in_capitals_are_bare():
     doc = English()("IN THE CITY OF FLORES THE EXTRADITABLES STRUCK THE SAME DAY")
     spans = [Span(doc, 1, 5, label="GPE"), Span(doc, 5, 7, label="ORG"), Span(doc, 8, 11, label="DATE")]
     assert [bare_name(s).text for s in spans] == ["FLORES", "EXTRADITABLES", "THE SAME DAY"]
+
+
+NESTED = ("Iraqi security forces and the Government of Iraq met Russian Foreign Minister Sergei Lavrov, Mr Hammond "
+          "and envoys of the European Union in New York and Panama City, far from the Assad regime in Eastern Ukraine.")
+NESTED_OUTER = [("Iraqi security forces", "ORG"), ("the Government of Iraq", "ORG"),
+                ("Russian Foreign Minister Sergei Lavrov", "PERSON"), ("Mr Hammond", "PERSON"),
+                ("the European Union", "ORG"), ("New York", "GPE"), ("Panama City", "GPE"), ("the Assad regime", "ORG"),
+                ("Eastern Ukraine", "LOC")]
+PLACES = {"iraq": "country", "ukraine": "country", "york": "city", "panama": "country", "new york": "city"}
+
+
+def _nested(text, marks):
+    from pipeline.components.entities import nested_names
+    from pipeline.normalize.actors import is_title_word
+
+    doc = English()(text)
+    doc.ents = [doc.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in marks]
+
+    def place(name, country_only):
+        return PLACES.get(name.lower()) == "country" or not country_only and name.lower() in PLACES
+
+    return [(s.text, s.label_) for s in nested_names(doc, frozenset({"iraqi", "russian", "european"}), place,
+                                                      is_title_word)]
+
+
+def test_names_nested_in_longer_entities():
+    assert _nested(NESTED, NESTED_OUTER) == [
+        ("Iraqi", "NORP"), ("Iraq", "GPE"), ("Russian", "NORP"), ("Sergei Lavrov", "PERSON"), ("Assad", "PERSON"),
+        ("Ukraine", "GPE")]
+    # Not nested: a name after an honorific ("Mr Hammond"), a nationality that begins a name ("European
+    # Union"), the end of a longer place name ("York"), a country named in a city's name ("Panama City").
+
+
+def test_nothing_is_nested_in_capitals_or_in_single_words():
+    assert _nested(NESTED.upper(), [(s.upper(), label) for s, label in NESTED_OUTER]) == []
+    assert _nested("Russian troops left Iraq.", [("Russian", "NORP"), ("Iraq", "GPE")]) == []
+
+
+def test_reference_marks_and_glued_parentheses_are_split_off_words():
+    from pipeline.components.entities import add_news_infixes
+
+    nlp = add_news_infixes(English())
+    words = [t.text for t in nlp("Mohan al-Freiji.[2] Qanbar(Arabic: x) in October 2005.[4][5] U.S. f(x) 3.5")]
+    assert words == ["Mohan", "al", "-", "Freiji", ".", "[", "2", "]", "Qanbar", "(", "Arabic", ":", "x", ")", "in",
+                     "October", "2005", ".", "[", "4", "]", "[", "5", "]", "U.S.", "f(x", ")", "3.5"]

@@ -1,4 +1,5 @@
-from pipeline.normalize.places import load_gazetteer
+from pipeline.normalize import places
+from pipeline.normalize.places import admin1_coverage, demonyms, load_gazetteer
 
 
 def test_countries_cities_provinces_and_aliases():
@@ -58,3 +59,158 @@ def test_places_in_capitals_are_found_and_events_placed(annotate):
     record = doc_to_record(doc, make_article(doc.text, "t", ArticleLimits(), article_id="t", published="1990-02-04"))
     killing = next(e for e in record.events if e.trigger.text == "KILLED")
     assert (killing.location.name, killing.location.country_code) == ("Flores", "GT")
+
+
+def test_type_words_directions_and_articles_are_read_off_a_mention():
+    gazetteer = load_gazetteer()
+    carchi = gazetteer.resolve("CARCHI PROVINCE")
+    assert (carchi.name, carchi.kind, carchi.country_code) == ("Carchi", "admin1", "EC")
+    assert gazetteer.resolve("SAN SALVADOR DEPARTMENT", ["SV"]).kind == "admin1"
+    assert gazetteer.resolve("SAN SALVADOR", ["SV"]).kind == "city"  # a big city outranks its province
+    assert gazetteer.resolve("WESTERN MEDELLIN").name == "Medellín"
+    assert gazetteer.resolve("NORTHERN EL PETEN", ["GT"]).name == "Petén"
+    assert gazetteer.resolve("LA UNION DEPARTMENT", ["SV"]).name == "La Unión"  # not Union, New Jersey
+    assert gazetteer.resolve("OROYA", ["PE"]).name == "La Oroya"
+    assert gazetteer.resolve("NORTHERN SAN", ["SV"]) is None  # what is left is no name
+
+
+def test_a_part_of_a_town_is_only_taken_in_the_articles_country():
+    gazetteer = load_gazetteer()
+    assert gazetteer.resolve("ESCALON NEIGHBORHOOD", ["SV", "US"]) is None  # not Escalon, California
+    assert gazetteer.resolve("Escalon", ["US"]).country_code == "US"
+
+
+def test_alternate_names_of_small_foreign_towns_are_not_taken():
+    gazetteer = load_gazetteer()
+    assert gazetteer.resolve("VINA", ["CL"]) is None  # an alternate name of Vinh, Vietnam
+    assert gazetteer.resolve("Falluja") is None
+    assert gazetteer.resolve("Falluja", ["IQ"]).name == "Al Fallūjah"  # in the article's country it is
+    assert gazetteer.resolve("Peking").name == "Beijing"  # and a big city's old name always
+
+
+def test_common_words_name_only_big_or_nearby_places():
+    gazetteer = load_gazetteer()
+    assert gazetteer.resolve("STREET").country_code == "GB"
+    assert gazetteer.resolve("STREET", common_word=True) is None
+    assert gazetteer.resolve("SAVE", common_word=True) is None
+    assert gazetteer.resolve("LIMA", common_word=True).country_code == "PE"
+
+
+def test_capitals_countries_and_nationalities():
+    gazetteer = load_gazetteer()
+    assert gazetteer.capital("SV").name == "San Salvador"
+    assert gazetteer.country("CO").name == "Colombia"
+    assert gazetteer.country("XX") is None
+    nationalities = demonyms()
+    assert (nationalities["salvadoran"], nationalities["colombians"], nationalities["american"]) == ("SV", "CO", "US")
+
+
+def test_curated_admin1_codes_name_central_american_departments():
+    gazetteer = load_gazetteer()
+    assert gazetteer.resolve("Zacatecoluca", ["SV"]).admin1 == "La Paz"
+    assert gazetteer.resolve("Flores", ["GT"]).admin1 == "Petén"
+    assert gazetteer.resolve("Tulcan", ["EC"]).admin1 == "Carchi"
+    assert gazetteer.resolve("Tegucigalpa").admin1 == "Francisco Morazán"
+    coverage = admin1_coverage()
+    assert all(coverage[country] > 0.95 for country in ("SV", "GT", "HN", "NI", "EC", "CL", "BO", "PE", "PK"))
+
+
+def test_the_cache_loads_what_was_built():
+    gazetteer = load_gazetteer()
+    path = places._cache_path()
+    assert path.suffix == ".marshal" and path.exists()
+    load_gazetteer.cache_clear()
+    try:
+        again = load_gazetteer()
+        assert again is not gazetteer
+        assert again.places == gazetteer.places and again.index == gazetteer.index
+        assert again.capitals == gazetteer.capitals
+    finally:
+        load_gazetteer.cache_clear()
+
+
+def _event_locations(annotate, text, published="1990-01-10"):
+    from pipeline.doc_to_record import doc_to_record
+    from pipeline.ingest import ArticleLimits, make_article
+
+    doc = annotate(text, published=published)
+    record = doc_to_record(doc, make_article(text, "t", ArticleLimits(), article_id="t", published=published))
+    return doc, {e.trigger.text: e.location for e in record.events}
+
+
+def test_dateline_with_a_country_is_a_bureau_abroad(annotate):
+    doc, _ = _event_locations(annotate, "ROME (ITALY), 28 APR 89 (ANSA) -- [TEXT] THE TWO ENGINEERS WORK FOR A FIRM "
+                                        "FROM MILAN.\n\nGUERRILLAS KIDNAPPED THEM NEAR MEDELLIN, COLOMBIA.")
+    assert doc._.dateline_place.text == "ROME" and doc._.dateline_abroad
+    places = {ent.text: ent._.place for ent in doc.ents if ent.label_ == "GPE"}
+    assert places["ITALY"].kind == "country" and "ROME (ITALY" not in places
+    doc, _ = _event_locations(annotate, "SANTIAGO, 24 JAN 89 -- [TEXT] THE POLICE ARRESTED TWO MEN.")
+    assert doc._.dateline_place._.place.country_code == "CL" and not doc._.dateline_abroad
+
+
+def test_article_country_from_armed_groups_and_nationalities(annotate):
+    doc, events = _event_locations(annotate, "CLANDESTINE, NO DATE (RADIO VENCEREMOS) -- [TEXT] THE FMLN REPORTS "
+                                             "THAT ITS UNITS ATTACKED AN ARMY POST. THE SALVADORAN ARMY SUFFERED "
+                                             "12 CASUALTIES.")
+    assert doc._.dateline_place is None and doc._.article_countries[0] == "SV"
+    assert events["ATTACKED"].country_code == "SV"  # no place is named: the article's country
+
+
+def test_the_capital_is_the_capital_of_the_articles_country(annotate):
+    _, events = _event_locations(annotate, "CLANDESTINE, NO DATE (RADIO VENCEREMOS) -- [TEXT] A REPORT.\n\n"
+                                           "FMLN UNITS ATTACKED A POLICE POST IN THE CAPITAL LAST NIGHT.")
+    assert (events["ATTACKED"].text, events["ATTACKED"].name) == ("THE CAPITAL", "San Salvador")
+
+
+def test_a_nationality_is_not_where_an_event_happened(annotate):
+    _, events = _event_locations(annotate, "SAN SALVADOR, 13 NOV 89 (DPA) -- [TEXT] A REPORT.\n\nTWO U.S. CITIZENS "
+                                           "HAVE BEEN KILLED IN THE LAST FEW HOURS, POLICE SAID.")
+    assert events["KILLED"].country_code == "SV"
+
+
+def test_wrapped_names_and_type_words_in_capitals(annotate):
+    doc, events = _event_locations(annotate, "TEGUCIGALPA, 29 APR 88 (EFE) -- [TEXT] A REPORT.\n\nTHE SAME DAY, 13 "
+                                             "PERSONS DIED IN SAN\nSALVADOR AS A RESULT OF A BOMB EXPLOSION.")
+    assert (events["EXPLOSION"].name, events["EXPLOSION"].country_code) == ("San Salvador", "SV")
+    _, events = _event_locations(annotate, "BOGOTA, 7 JUL 89 (EFE) -- [TEXT] A REPORT.\n\nA SPOKESMAN SAID THAT THE "
+                                           "EXPLOSION TOOK PLACE\nNEAR THE PIPELINE IN ARAUCA INTENDANCY.")
+    assert (events["EXPLOSION"].name, events["EXPLOSION"].admin1) == ("Arauca", "Arauca")
+
+
+def test_words_after_to_are_not_places(annotate):
+    doc, _ = _event_locations(annotate, "SAN SALVADOR, 2 MAY 90 (EFE) -- [TEXT] A REPORT.\n\nTHEY WANT TO TURN "
+                                        "EL SALVADOR INTO A BATTLEFIELD AND TO SAVE NOBODY. A SOLDIER DIED ALONG THE "
+                                        "COAST.")
+    assert {ent.text for ent in doc.ents if ent.label_ in {"GPE", "LOC"}} >= {"EL SALVADOR"}
+    assert not {"TURN", "SAVE", "COAST"} & {ent.text for ent in doc.ents if ent._.place is not None}
+
+
+def test_a_named_part_of_a_town_is_the_events_text(annotate):
+    _, events = _event_locations(annotate, "SAN SALVADOR, 2 MAY 90 (EFE) -- [TEXT] A REPORT.\n\nTHE GUERRILLAS "
+                                           "ATTACKED THE NATIONAL POLICE HEADQUARTERS IN THE ZACAMIL NEIGHBORHOOD.")
+    location = events["ATTACKED"]
+    assert (location.text, location.name, location.country_code) == ("ZACAMIL NEIGHBORHOOD", "San Salvador", "SV")
+
+
+def test_small_towns_only_in_the_countries_an_article_is_about():
+    gazetteer = load_gazetteer()
+    # The United States mentioned once in a Salvadoran report: its small towns are not meant.
+    assert gazetteer.resolve("SAN RAMON", {"SV": 5.0, "US": 1.0}) is None
+    assert gazetteer.resolve("SAN RAMON", {"US": 5.0}).country_code == "US"
+    # A province named in the article counts for its own country only ("CORDOBA DEPARTMENT", Colombia).
+    cordoba = gazetteer.resolve("CORDOBA", {"CO": 5.0, "AR": 0.5}, [("CO", "Córdoba")])
+    assert (cordoba.country_code, cordoba.kind) == ("CO", "admin1")
+    assert gazetteer.resolve("LA") is None and gazetteer.resolve("SAN") is None  # joiners, not Los Angeles
+
+
+def test_a_name_cut_short_is_completed(annotate):
+    _, events = _event_locations(annotate, "TEGUCIGALPA, 7 FEB 89 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLOSION KILLED "
+                                           "TWO PEOPLE TODAY IN SAN PEDRO\nSULA, POLICE SAID.")
+    assert events["EXPLOSION"].name == "San Pedro Sula"
+
+
+def test_a_place_abroad_near_the_event_is_not_its_place(annotate):
+    _, events = _event_locations(annotate, "SAN SALVADOR, 15 JAN 90 (EFE) -- [TEXT] A REPORT.\n\nTHE PRESIDENT WILL "
+                                           "TRAVEL TO WASHINGTON NEXT WEEK. EIGHT SOLDIERS ARE CHARGED WITH THE "
+                                           "MURDER OF SIX PRIESTS.")
+    assert (events["MURDER"].name, events["MURDER"].country_code) == ("San Salvador", "SV")

@@ -19,7 +19,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ..normalize.actors import (Actor, ActorRegistry, canonical_from_text, country_name, guess_actor_type,
-                                load_registry, normalise_name, strip_titles)
+                                is_title_word, load_registry, normalise_name, strip_titles)
+from ..normalize.places import load_gazetteer
+from .entities import NESTED_KEY, nested_names
 
 ACTOR_LABELS = {"ORG", "NORP", "PERSON"}
 ACTORS_KEY = "actors"
@@ -32,22 +34,34 @@ official officer leader commander member farmer journalist worshipper passenger 
 mayor priest bodyguard victim hostage security personnel patrol squad unit column cell faction group
 """.split())
 _WEAPON_FILE = "weapons.txt"
+_NATIONALITY_FILE = "nationalities.txt"
+# Cities smaller than this are not taken for places inside a longer name (a surname, a word).
+NESTED_CITY_POPULATION = 100_000
 
-for _name in ("canonical", "actor_type"):
+for _name in ("canonical", "actor_type", "place"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 
 
+def _lexicon(name: str) -> list[str]:
+    text = resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def nationality_words() -> frozenset[str]:
+    """Nationality and group adjectives in lower case ("iraqi", "sunni"): pipeline/data/nationalities.txt."""
+    return frozenset(word.lower() for word in _lexicon(_NATIONALITY_FILE))
+
+
 def _weapon_terms() -> list[str]:
-    text = resources.files("pipeline.data").joinpath(_WEAPON_FILE).read_text(encoding="utf-8")
-    terms = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    terms = _lexicon(_WEAPON_FILE)
     return terms + [t + "s" for t in terms if not t.endswith("s") and not t.isupper()]
 
 
 @Language.factory(
     "news_actors",
     requires=["doc.ents", "token.pos", "token.dep"],
-    assigns=["doc.ents", "doc.spans", "span._.canonical", "span._.actor_type"],
+    assigns=["doc.ents", "doc.spans", "span._.canonical", "span._.actor_type", "span._.place"],
 )
 def make_news_actors(nlp: Language, name: str) -> "NewsActors":
     return NewsActors(nlp, name, load_registry())
@@ -69,14 +83,18 @@ class NewsActors:
                 variants = {phrase, phrase.upper(), phrase.lower()}
             self.cased.add(label, [nlp.make_doc(v) for v in variants])
         self.uncased.add("WEAPON", [nlp.make_doc(term) for term in _weapon_terms()])
+        self.nationalities = nationality_words()
 
     def __call__(self, doc: Doc) -> Doc:
         entities = [part for ent in doc.ents if (part := within_a_line(ent)) is not None]
         doc.ents = merge_entities(entities, [Span(doc, s, e, label=lab) for lab, s, e in self._matches(doc)])
         resolver = DocumentActors(doc, self.registry)
-        for ent in doc.ents:
+        nested = nested_names(doc, self.nationalities, _is_place, is_title_word)
+        for ent in [*doc.ents, *nested]:
             if ent.label_ in ACTOR_LABELS or ent.label_ == "GPE":
                 ent._.canonical, ent._.actor_type = resolver.resolve(ent)
+        _resolve_places([e for e in nested if e.label_ == "GPE"], [e for e in doc.ents if e.label_ == "GPE"])
+        doc.spans[NESTED_KEY] = nested
         doc.spans[ACTORS_KEY] = list(self._nominal_actors(doc))
         return doc
 
@@ -125,6 +143,25 @@ class NewsActors:
                     end -= 1
                 if start < end:
                     yield Span(doc, start, end, label="ACTOR")
+
+
+def _resolve_places(spans: list[Span], context: list[Span]) -> None:
+    """news_places resolves doc.ents; the places nested in them are resolved here, among the countries the
+    document names."""
+    gazetteer = load_gazetteer()
+    first = [gazetteer.resolve(span.text) for span in [*spans, *context]]
+    countries = [place.country_code for place in first if place is not None and place.kind == "country"]
+    for span, place in zip(spans, first):
+        span._.place = place if place is None or place.kind == "country" else gazetteer.resolve(span.text, countries)
+
+
+def _is_place(text: str, country_only: bool) -> bool:
+    """Whether a name inside a longer one is a country (or, unless ``country_only``, a province or a large city)."""
+    place = load_gazetteer().resolve(text)
+    if place is None:
+        return False
+    return place.kind == "country" or not country_only and (place.kind == "admin1"
+                                                            or place.population >= NESTED_CITY_POPULATION)
 
 
 def within_a_line(ent: Span) -> Optional[Span]:
@@ -207,8 +244,13 @@ class DocumentActors:
             name = self.acronyms[name.strip()]
             actor = self.registry.lookup(name)
         if actor is None and ent.label_ == "PERSON":
-            name = self._full_name(strip_titles(name), ent)
+            name = strip_titles(name)
+            if all(is_title_word(word) for word in name.split()):  # "the Foreign Secretary"
+                name = self._title_holder(name, ent)
+            name = self._full_name(name, ent)
             actor = self.registry.lookup(name)
+        elif actor is None and ent.label_ == "ORG" and _is_place(canonical_from_text(name), True):
+            return country_name(name), "government"  # "The UK" (will continue to work with ...)
         elif actor is None and ent.label_ == "ORG":
             name = self._long_form(name, ent)
             actor = self.registry.lookup(name)
@@ -232,6 +274,18 @@ class DocumentActors:
                     (best == name or len(others) < len(_name_words(best))):
                 best = full
         return best
+
+    def _title_holder(self, title: str, ent: Span) -> str:
+        """The name of whoever holds a title in the document, the nearest mention before first: "the
+        Foreign Secretary" -> "Boris Johnson" after "Foreign Secretary Boris Johnson"."""
+        words = normalise_name(title).split()
+        holders = []
+        for other in self.ents:
+            name = strip_titles(other.text)
+            if other.label_ == "PERSON" and other != ent and not all(is_title_word(w) for w in name.split()) \
+                    and _contains(normalise_name(other.text).split(), words):
+                holders.append((other.start > ent.start, abs(other.start - ent.start), name))
+        return min(holders)[2] if holders else title
 
     def _long_form(self, name: str, ent: Span) -> str:
         """The nearest longer name of the same head in the document: "the Front" -> "Farabundo Marti

@@ -27,8 +27,21 @@ UPPER_SHARE = 0.8
 LOWER_SHARE = 0.98
 _SENTENCE_END = frozenset({".", "!", "?", ":", "--"})
 # Inflections tried when a word is not in the table: "substations" is written as "substation" is.
-_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""),
+             ("men", "man"))
 _VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)
+
+
+# Web copy (re3d's Wikipedia pages) glues reference marks and parentheses to words: "al-Freiji.[2]",
+# "2005.[4][5]", "Qanbar(Arabic:". Split there, so that a name or date ends where it ends.
+NEWS_INFIXES = (r"(?<=[\w.,;:\]])\[(?=\d{1,3}\]?)", r"(?<=\w)[.,;:](?=\[\d)", r"(?<=\d)\](?=\[)",
+                r"(?<=[a-z])\((?=[A-Z][a-z])")
+
+
+def add_news_infixes(nlp: Language) -> Language:
+    """Give ``nlp``'s tokenizer the NEWS_INFIXES (the pipeline and the NER's training corpora alike)."""
+    nlp.tokenizer.infix_finditer = util.compile_infix_regex([*nlp.Defaults.infixes, *NEWS_INFIXES]).finditer
+    return nlp
 
 
 class Truecaser:
@@ -147,6 +160,88 @@ def bare_name(span: Span) -> Span:
             and span.doc[start + 1].lower_ == "of":
         start += 2
     return span if start == span.start else Span(span.doc, start, span.end, label=span.label)
+
+
+# Names inside longer entities. The guidelines nest them ("a name sits inside a longer mention"), and
+# doc.ents cannot, so they go to doc.spans[NESTED_KEY] and from there into the record's entities.
+NESTED_KEY = "nested_entities"
+_DIRECTIONS = frozenset("north south east west northern southern eastern western central northeastern northwestern "
+                        "southeastern southwestern".split())
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir"})
+_NAME_PARTICLES = frozenset({"de", "da", "del", "la", "bin", "ibn", "van", "von", "al", "el", "abu", "-"})
+_RULED_BY = frozenset({"regime", "administration", "government", "cabinet"})  # "the Assad regime"
+
+
+def nested_names(doc: Doc, nationalities: frozenset[str], place: Callable[[str, bool], bool],
+                 is_title: Callable[[str], bool]) -> list[Span]:
+    """Names inside the document's entities, as the gold annotates them:
+
+    - NORP: the nationality or group of a mention ("Iraqi" in "Iraqi security forces", "Russian" in
+      "Russian Foreign Minister Lavrov"), unless it begins a name ("European Union", "Saudi Arabia");
+    - GPE: a country, province or large city in a longer name ("Iraq" in "the Government of Iraq",
+      "Mosul" in "the city of Mosul", "Ukraine" in "Eastern Ukraine"; in a person's title only a
+      country: "US" in "US Secretary of State John Kerry"), not the end of a longer name ("New York");
+    - PERSON: the name after a title ("Sergei Lavrov" in "Russian Foreign Minister Sergei Lavrov";
+      not after an honorific: "Mr Hammond" is one name), and the ruler a regime is named after
+      ("Assad" in "the Assad regime").
+
+    ``place(text, country_only)`` says whether a text names such a place. Cased text only: wire copy in
+    capitals is annotated flat (the gold train split nests none of its names).
+    """
+    if document_case(doc) is not None:
+        return []
+    found: list[Span] = []
+    taken = {(ent.start, ent.end) for ent in doc.ents}
+    for ent in doc.ents:
+        if len(ent) < 2:
+            continue
+        spans = []
+        if ent.label_ not in {"NORP", "GPE"}:
+            for token in ent:
+                begins_name = ent.label_ != "PERSON" and token.i + 1 < ent.end and doc[token.i + 1].is_title
+                if token.lower_ in nationalities and _name_like(token) and not begins_name:
+                    spans.append(Span(doc, token.i, token.i + 1, label="NORP"))
+        if ent.label_ in {"ORG", "LOC", "FAC", "GPE", "PERSON"}:
+            spans.extend(_places_in(ent, place))
+        if ent.label_ == "PERSON":
+            titles = [token.i for token in ent[:-1] if is_title(token.text)]
+            name = doc[titles[-1] + 1:ent.end] if titles else None
+            if name is not None and doc[titles[-1]].lower_.rstrip(".") not in _HONORIFICS and _name_like(name[0]) \
+                    and all((_name_like(t) or t.lower_ in _NAME_PARTICLES) and not is_title(t.text) for t in name):
+                spans.append(Span(doc, name.start, name.end, label="PERSON"))
+        if ent.label_ == "ORG" and ent[-1].lower_ in _RULED_BY:
+            names = [t for t in ent[:-1] if _name_like(t) and t.lower_ not in nationalities]
+            if len(names) == 1 and not place(names[0].text, False):
+                spans.append(Span(doc, names[0].i, names[0].i + 1, label="PERSON"))
+        for span in spans:
+            if (span.start, span.end) not in taken:
+                taken.add((span.start, span.end))
+                found.append(span)
+    return sorted(found, key=lambda span: (span.start, span.end))
+
+
+def _places_in(ent: Span, place: Callable[[str, bool], bool]) -> Iterator[Span]:
+    doc, i = ent.doc, ent.start
+    while i < ent.end:
+        hit = None
+        # A place begins a name or follows a direction: "Ukraine" in "Eastern Ukraine", not "York" in "New York".
+        inside_a_name = i > ent.start and _name_like(doc[i - 1]) and doc[i - 1].lower_ not in _DIRECTIONS
+        if _name_like(doc[i]) and not inside_a_name:
+            for end in range(min(ent.end, i + 4), i, -1):
+                city_name = end < ent.end and doc[end].lower_ == "city"  # "Panama City"
+                if (i, end) != (ent.start, ent.end) and all(_name_like(t) for t in doc[i:end]) and not city_name \
+                        and place(doc[i:end].text, ent.label_ == "PERSON"):
+                    hit = Span(doc, i, end, label="GPE")
+                    break
+        if hit is not None:
+            yield hit
+            i = hit.end
+        else:
+            i += 1
+
+
+def _name_like(token) -> bool:
+    return token.is_alpha and (token.is_title or token.is_upper) and not token.is_stop
 
 
 def _capitalised_lines(doc: Doc) -> list[bool]:

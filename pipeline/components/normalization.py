@@ -18,7 +18,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from ..normalize.dates import infer_publication_window, normalize_date
-from ..normalize.places import GeoPlace, load_gazetteer
+from ..normalize.actors import load_registry
+from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
 
 for _name in ("published", "warnings"):
     if not Doc.has_extension(_name):
@@ -145,48 +146,192 @@ PLACE_NOUNS = {"city", "town", "village", "department", "province", "municipalit
 NAME_JOINERS = {"de", "del", "la", "las", "los", "el", "san", "santa", "of", "y", "da", "do", "dos"}
 # Labels the base NER puts on place names it misreads (wire copy in capitals: "IN MEXICO" as ORG).
 RELABEL_FROM = {"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MIN_ADDED_POPULATION = 20_000
+# A noun of the word list is a name where the gazetteer holds a town this big by that name ("LIMA").
+MIN_NAME_POPULATION = 100_000
+# Parts of speech a place name is never read as: "TO SAVE" is a verb after an infinitive marker.
+NOT_NAME_POS = {"VERB", "AUX", "ADV", "PRON", "DET", "SCONJ", "CCONJ", "PART", "NUM"}
+# The dateline: "SAN SALVADOR, 12 JAN 90 (RADIO ...) --", "ROME (ITALY), 11 JAN 90 --", "KABUL (Reuters) -".
+DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Za-z .'-]{1,40}?)\s*(?:\((?P<paren>[A-Za-z .'-]{2,40})\))?\s*"
+                      r"(?:,\s*[^\n(),]{1,30}?)?\s*(?:\([^()\n]{1,60}\))?\s*(?:--|—|–|-\s)")
+# How much each kind of mention says about which countries an article is about.
+COUNTRY_WEIGHTS = {"dateline": 3.0, "dateline_abroad": 1.0, "country": 1.0, "qualifier": 0.5, "nationality": 1.0,
+                   "actor": 1.0, "place": 0.5}
+# Dependencies by which a name qualifies another noun ("U.S. CITIZENS", "COLOMBIA'S PRESIDENT").
+MODIFIER_DEPS = {"compound", "amod", "nmod", "poss"}
 
-for _name in ("dateline_place",):
+for _name in ("dateline_place", "dateline_abroad", "article_countries"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
 
-@Language.factory("news_places", requires=["doc.ents"], assigns=["doc.ents", "span._.place", "doc._.dateline_place"])
+@Language.factory("news_places", requires=["doc.ents"],
+                  assigns=["doc.ents", "span._.place", "doc._.dateline_place", "doc._.dateline_abroad",
+                           "doc._.article_countries"])
 def make_news_places(nlp: Language, name: str):
     gazetteer = load_gazetteer()
+    words = english_words(nlp)
+    registry = load_registry()
 
     def news_places(doc: Doc) -> Doc:
-        _find_places(doc, gazetteer)
-        places = [ent for ent in doc.ents if ent.label_ in {"GPE", "LOC", "FAC"}]
-        first_pass = {ent.text: gazetteer.resolve(ent.text) for ent in places}
-        dateline = _dateline_place(doc, places)
-        # The article's countries, by how often they are named (the dateline's counts too), and the
-        # provinces its places lie in steer ambiguous names: "SAN MIGUEL" in a Salvadoran report.
-        countries = Counter(p.country_code for p in first_pass.values() if p is not None and p.kind == "country")
-        if dateline is not None and first_pass.get(dateline.text) is not None:
-            countries[first_pass[dateline.text].country_code] += 1
-        context = [code for code, _ in countries.most_common(3)]
-        resolved = {text: gazetteer.resolve(text, context) for text in first_pass}
-        provinces = {p.admin1 for p in resolved.values() if p is not None and p.kind == "admin1"}
+        caseless = _caseless(doc)
+        _find_places(doc, gazetteer, words if caseless else (frozenset(), frozenset()))
+        dateline, abroad, dateline_end = _dateline(doc, gazetteer)
+        places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS]
+        # Without case, "STREET" or "COAST" may be a word: only a big place or one in the article's countries.
+        word = {mention(ent): caseless and _is_word(ent, words, gazetteer) for ent in places}
+        first_pass = {text: gazetteer.resolve(text, common_word=w) for text, w in word.items()}
+        context = article_countries(doc, first_pass, dateline, abroad, dateline_end, registry)
+        capitals = _capitals(doc, gazetteer.capital(next(iter(context))) if context else None)
+        places += capitals
+        resolved = {text: gazetteer.resolve(text, context, common_word=w) for text, w in word.items()}
+        # The provinces the article names steer its towns: "SAN MIGUEL" near "MORAZAN DEPARTMENT".
+        provinces = {(p.country_code, p.admin1) for p in resolved.values() if p is not None and p.kind == "admin1"}
         for ent in places:
-            ent._.place = gazetteer.resolve(ent.text, context, provinces) if provinces else resolved[ent.text]
+            text = mention(ent)
+            if text in word:
+                ent._.place = gazetteer.resolve(text, context, provinces, word[text]) if provinces else resolved[text]
         doc._.dateline_place = dateline
+        doc._.dateline_abroad = abroad
+        doc._.article_countries = list(context)
         return doc
 
     return news_places
 
 
-def _dateline_place(doc: Doc, places: list[Span]) -> Optional[Span]:
-    """The first place of the dateline ("GUATEMALA CITY, 4 FEB 90 (ACAN-EFE) --"), where the report was filed."""
-    for line in doc.spans.get("boilerplate", ()):
-        if line.label_ == "DATELINE":
-            return next((p for p in places if line.start <= p.start < line.end), None)
-    return None
+def mention(ent: Span) -> str:
+    """The text a place entity is looked up by, with a type word just after it that the NER left
+    out: "SAN PATRICIO" + "NEIGHBORHOOD", "ARAUCA" + "INTENDANCY" (across a line break)."""
+    doc, after = ent.doc, ent.end
+    while after < len(doc) and _line_break(doc[after]):
+        after += 1
+    if after < len(doc) and doc[after].lower_ in TYPE_WORDS and place_key(ent.text).split()[-1:] != [doc[after].lower_]:
+        return f"{ent.text} {doc[after].text}"
+    return ent.text
 
 
-def _find_places(doc: Doc, gazetteer) -> None:
-    """Relabel place names the base NER misread, and add the ones it missed after a locative word.
+def english_words(nlp: Language) -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns, other words): lower-case English words from the base model's lemmatizer tables, to
+    tell "STREET" the word from Street the town in text without case. The noun list (WordNet's)
+    also holds famous places ("paris", "tegucigalpa"), which ``_is_word`` lets through."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset(), frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset(), frozenset()
+    table = lookups.get_table("lemma_index")
+    others = [word for pos in ("verb", "adj", "adv") for word in table.get(pos, [])]
+    return frozenset(w for w in table.get("noun", []) if "_" not in w), frozenset(w for w in others if "_" not in w)
+
+
+def _caseless(doc: Doc) -> bool:
+    """Written all in capitals or all in lower case, where case tells no name from a word."""
+    words = [t.text for t in doc if t.is_alpha and len(t) > 1]
+    return bool(words) and (sum(w.isupper() for w in words) >= 0.8 * len(words) or
+                            sum(w.islower() for w in words) >= 0.98 * len(words))
+
+
+def _is_word(ent: Span, words: tuple[frozenset[str], frozenset[str]], gazetteer) -> bool:
+    """One English word ("STREET", "SAVE"), not the name of a notable place that is also a noun
+    in the word list ("TEGUCIGALPA", "LIMA")."""
+    tokens = [t for t in ent if t.lower_ not in {"the", "a"}]
+    if len(tokens) != 1 or not words[0] and not words[1]:
+        return False
+    word = tokens[0].lower_
+    if word in words[1]:
+        return True
+    return word in words[0] and not any(p.kind != "city" or p.population >= MIN_NAME_POPULATION
+                                        for p in gazetteer.candidates(word) if place_key(p.name) == word)
+
+
+def article_countries(doc: Doc, first_pass: dict, dateline: Optional[Span], abroad: bool, dateline_end: int,
+                      registry) -> dict[str, float]:
+    """The countries an article is about with their weights, the most evidenced first (at most
+    three): the dateline's,
+    the countries it names, its nationality words ("SALVADORAN"), the home countries of the armed
+    groups it names (FMLN: El Salvador) and, weakly, its other places."""
+    nationalities = demonyms()
+    weights: Counter = Counter()
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS and first_pass.get(mention(ent)) is not None:
+            place = first_pass[mention(ent)]
+            if dateline is not None and ent.start == dateline.start:
+                weights[place.country_code] += COUNTRY_WEIGHTS["dateline_abroad" if abroad else "dateline"]
+            elif ent.end_char <= dateline_end:
+                continue  # the country of a dateline abroad, "ROME (ITALY)", is counted with it
+            elif place.kind == "country":
+                weights[place.country_code] += COUNTRY_WEIGHTS["qualifier" if qualifies(ent) else "country"]
+            else:
+                weights[place.country_code] += COUNTRY_WEIGHTS["place"]
+        elif ent.label_ == "NORP" and place_key(ent.text) in nationalities:
+            weights[nationalities[place_key(ent.text)]] += COUNTRY_WEIGHTS["nationality"]
+        elif ent.label_ in {"ORG", "NORP"} and ent._.canonical:
+            actor = registry.lookup(ent._.canonical)
+            if actor is not None and actor.country:
+                weights[actor.country] += COUNTRY_WEIGHTS["actor"]
+    return {code: weight for code, weight in weights.most_common(3) if code}
+
+
+def qualifies(span: Span) -> bool:
+    """The name qualifies a noun outside it ("U.S. CITIZENS", "COLOMBIA'S PRESIDENT"): a nationality."""
+    root = span.root
+    return root.dep_ in MODIFIER_DEPS and not span.start <= root.head.i < span.end
+
+
+def _capitals(doc: Doc, capital: Optional[GeoPlace]) -> list[Span]:
+    """"The capital", "the country's capital" as an entity naming the capital of the article's
+    country ("BOMBED THE CAPITAL"); not "the capital of Peru", which names its own."""
+    if capital is None:
+        return []
+    found = []
+    for token in doc:
+        if token.lower_ != "capital" or token.ent_type_ or token.i < 1 \
+                or token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
+            continue
+        start = token.i - 1
+        if start >= 2 and doc[start].lower_ in {"'s", "’s"} and doc[start - 1].lower_ in {"country", "nation"}:
+            start -= 2
+        if doc[start].lower_ == "the" and not any(t.ent_type_ for t in doc[start:token.i]):
+            found.append(Span(doc, start, token.i + 1, label="GPE"))
+    if found:
+        _set_entities(doc, found)
+        for span in found:
+            span._.place = capital
+    return found
+
+
+def _dateline(doc: Doc, gazetteer) -> tuple[Optional[Span], bool, int]:
+    """The place a report was filed from, made an entity; whether the dateline names a country of
+    its own ("MADRID (SPAIN), ...": a bureau abroad, reporting on elsewhere); where it ends."""
+    match = DATELINE.match(doc.text[:200])
+    if match is None:
+        return None, False, 0
+    country = None
+    if match.group("paren"):
+        found = gazetteer.resolve(match.group("paren"))
+        country = found if found is not None and found.kind == "country" else None
+    place = gazetteer.resolve(match.group("place"), [country.country_code] if country else ())
+    span = doc.char_span(match.start("place"), match.end("place"), label="GPE", alignment_mode="expand")
+    if place is None or span is None:
+        return None, False, 0  # "CLANDESTINE, NO DATE (RADIO VENCEREMOS)"
+    spans = [span]
+    if country is not None:
+        spans.append(doc.char_span(match.start("paren"), match.end("paren"), label="GPE", alignment_mode="expand"))
+    _set_entities(doc, [s for s in spans if s is not None])
+    return span, country is not None, match.end()
+
+
+def _set_entities(doc: Doc, spans: list[Span]) -> None:
+    """Put these entities in, in place of any they overlap."""
+    kept = [e for e in doc.ents if not any(e.start < s.end and s.start < e.end for s in spans)]
+    doc.ents = sorted([*kept, *spans], key=lambda e: e.start)
+
+
+def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) \
+        -> None:
+    """Relabel place names the base NER misread, complete the ones it cut short ("VINA" of
+    "VINA DEL MAR"), and add the ones it missed after a locative preposition.
 
     A country is a GPE wherever it stands; a city or province only where the text puts it as
     a place: after "in", "near", "the city of", or before "department", "province".
@@ -194,24 +339,40 @@ def _find_places(doc: Doc, gazetteer) -> None:
     entities, changed = [], False
     taken = [False] * len(doc)
     for ent in doc.ents:
+        if ent.label_ in {"GPE", "LOC"} and place_key(ent.text) in NOT_PLACES:
+            changed = True  # "CITY" of "THE CITY OF FLORES" is no place: Flores is
+            continue
         if ent.label_ in RELABEL_FROM:
-            place = gazetteer.resolve(ent.text)
-            if place is not None and (place.kind == "country" or (_locative(doc, ent.start, ent.end)
-                                                                  and _notable(place))):
+            place = gazetteer.resolve(ent.text, common_word=_is_word(ent, words, gazetteer))
+            # "EL PETEN DEPARTMENT" (an ORG to the NER) says itself that it is a place.
+            key = place_key(ent.text)
+            typed = " " in key and key.rsplit(" ", 1)[1] in PLACE_NOUNS
+            if place is not None and (place.kind == "country" or typed or (_locative(doc, ent.start, ent.end)
+                                                                           and _notable(place))):
                 ent = Span(doc, ent.start, ent.end, label="GPE")
                 changed = True
+        if ent.label_ in {"GPE", "LOC"}:
+            longer = _completed(doc, ent, gazetteer)
+            if longer is not None:
+                ent, changed = longer, True
+        if any(taken[ent.start:ent.end]):
+            changed = True
+            continue
         entities.append(ent)
         taken[ent.start:ent.end] = [True] * len(ent)
     i = 0
     while i < len(doc):
         found = None
-        if not taken[i] and _name_like(doc[i]) and _locative(doc, i, i + 1):
+        if not taken[i] and _name_like(doc[i]):
             for end in range(min(len(doc), i + 4), i, -1):
-                if any(taken[i:end]) or not all(_name_like(t) or t.lower_ in NAME_JOINERS for t in doc[i:end]) \
-                        or doc[end - 1].lower_ in NAME_JOINERS:
+                # A name may wrap onto the next line of wire copy ("SAN\nSALVADOR").
+                if any(taken[i:end]) or not all(_name_like(t) or t.lower_ in NAME_JOINERS or _line_break(t)
+                                                for t in doc[i:end]) \
+                        or doc[end - 1].lower_ in NAME_JOINERS or _line_break(doc[end - 1]) \
+                        or not _locative(doc, i, end):
                     continue
                 span = doc[i:end]
-                place = gazetteer.resolve(span.text)
+                place = gazetteer.resolve(span.text, common_word=_is_word(span, words, gazetteer))
                 cue = end < len(doc) and doc[end].lower_ in PLACE_NOUNS or doc[max(0, i - 2)].lower_ in PLACE_NOUNS
                 if place is not None and (_notable(place) or cue) and len(span.text) >= 4:
                     found = Span(doc, i, end, label="GPE")
@@ -227,18 +388,46 @@ def _find_places(doc: Doc, gazetteer) -> None:
         doc.ents = sorted(entities, key=lambda e: e.start)
 
 
+def _completed(doc: Doc, ent: Span, gazetteer) -> Optional[Span]:
+    """The entity with the words after it, where that makes a longer name the gazetteer knows by
+    its own name: "VINA" + "DEL MAR", "SAN PEDRO" + "SULA" (across a line break too)."""
+    after = ent.end
+    while after < len(doc) and _line_break(doc[after]):
+        after += 1
+    if after >= len(doc) or not (doc[after].lower_ in NAME_JOINERS - {"of"} or _name_like(doc[after])):
+        return None
+    for end in range(min(len(doc), after + 3), after, -1):
+        tail = doc[after:end]
+        if not all((t.is_alpha or _line_break(t)) and t.ent_type_ not in {"DATE", "TIME", "PERSON"} for t in tail) \
+                or tail[-1].lower_ in NAME_JOINERS or _line_break(tail[-1]):
+            continue
+        longer = doc[ent.start:end]
+        place = gazetteer.resolve(longer.text)
+        if place is not None and place_key(place.name) == place_key(longer.text):
+            return Span(doc, ent.start, end, label=ent.label_)
+    return None
+
+
+def _line_break(token) -> bool:
+    return token.is_space and token.text.count("\n") == 1
+
+
 def _name_like(token) -> bool:
     return token.is_alpha and (token.is_title or token.is_upper) and not token.is_stop and token.ent_type_ not in {
-        "DATE", "TIME", "NORP", "CARDINAL", "ORDINAL"}
+        "DATE", "TIME", "NORP", "CARDINAL", "ORDINAL"} and token.pos_ not in NOT_NAME_POS
 
 
 def _locative(doc: Doc, start: int, end: int) -> bool:
-    before = doc[start - 1].lower_ if start > 0 else ""
-    if before in {"the", "el", "la"} and start > 1:
-        before = doc[start - 2].lower_
-    if before == "of":  # "the city of Flores", not "the leader of Mexico Inc."
-        return start > 1 and doc[start - 2].lower_ in PLACE_NOUNS or doc[max(0, start - 3)].lower_ in PLACE_NOUNS
-    return before in LOCATIVE_WORDS or (end < len(doc) and doc[end].lower_ in PLACE_NOUNS)
+    i = start - 1
+    if i > 0 and doc[i].lower_ in {"the", "el", "la"}:
+        i -= 1
+    before = doc[i] if i >= 0 else None
+    if before is not None and before.lower_ == "of":  # "the city of Flores", not "the leader of Mexico Inc."
+        return i > 0 and doc[i - 1].lower_ in PLACE_NOUNS or doc[max(0, i - 2)].lower_ in PLACE_NOUNS
+    # A preposition, not the "to" of an infinitive ("TO TURN", "TO SAVE").
+    preposition = before is not None and before.lower_ in LOCATIVE_WORDS and before.tag_ != "TO" \
+        and before.dep_ not in {"aux", "mark"} or before is not None and before.lower_ == "to" and before.dep_ == "prep"
+    return preposition or (end < len(doc) and doc[end].lower_ in PLACE_NOUNS)
 
 
 def _notable(place: GeoPlace) -> bool:

@@ -109,9 +109,14 @@ class BratDocument:
     problems: list[str] = field(default_factory=list)  # found while parsing
 
 
+# Numbers are ASCII digits, at most 9 of them: str.isdigit() and \d also accept "²" or "٣", and int()
+# refuses "²" and any string of more than 4300 digits.
+_NUMBER = r"[0-9]{1,9}"
+
+
 def _parse_count(value: str) -> tuple[int, str] | None:
     parts = value.split()
-    if len(parts) == 2 and parts[0].isdigit() and parts[1] in QUALIFIERS:
+    if len(parts) == 2 and re.fullmatch(_NUMBER, parts[0]) and parts[1] in QUALIFIERS:
         return int(parts[0]), parts[1]
     return None
 
@@ -120,7 +125,7 @@ def _parse_line(doc: BratDocument, line: str, pending: list) -> None:
     cols = line.split("\t")
     ident, body = cols[0], cols[1] if len(cols) > 1 else ""
     if ident.startswith("T"):
-        m = re.fullmatch(r"(\S+) (\d+) (\d+)", body)
+        m = re.fullmatch(rf"(\S+) ({_NUMBER}) ({_NUMBER})", body)
         if not m or len(cols) != 3:
             doc.problems.append(f"{ident}: malformed T line (discontinuous spans are not used)")
             return
@@ -215,16 +220,32 @@ def _apply_attribute_or_note(doc: BratDocument, ident: str, head: list, value: s
         doc.problems.append(f"{ident}: unknown note type {kind}")
 
 
+def _read_utf8(path: Path, problems: list[str]) -> str:
+    """The file's text exactly as stored (no newline translation: offsets count every character)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(f"{path.name}: not valid UTF-8 at byte {error.start}")
+        return raw.decode("utf-8", "replace")
+
+
 def read_brat_document(txt_path: str | Path, ann_path: str | Path | None = None) -> BratDocument:
     """Read one document; ann_path defaults to the .ann beside the .txt (a second pass lives elsewhere)."""
     txt_path = Path(txt_path)
-    doc = BratDocument(txt_path.stem, txt_path.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    doc = BratDocument(txt_path.stem, _read_utf8(txt_path, problems), problems=problems)
     ann_path = Path(ann_path) if ann_path is not None else txt_path.with_suffix(".ann")
     if not ann_path.exists():
         return doc
     pending: list = []
     seen: set[str] = set()
-    for line in ann_path.read_text(encoding="utf-8").splitlines():
+    # Lines end at "\n" only: str.splitlines() also splits at characters a span's text may hold
+    # (U+2028, U+0085, form feed).
+    for line in _read_utf8(ann_path, problems).split("\n"):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
         ident = line.split("\t", 1)[0]
         if ident in seen:
             doc.problems.append(f"duplicate id {ident}")

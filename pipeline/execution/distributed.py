@@ -52,6 +52,7 @@ def run_dask(
     run_id: Optional[str] = None,
     command: str = "",
     on_progress: Optional[Callable[[int], None]] = None,
+    db_retry_seconds: float = 120.0,
 ) -> RunSummary:
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -59,7 +60,7 @@ def run_dask(
         raise RuntimeError("--engine dask needs the 'dist' extra: pip install 'news-pipeline[dist]'") from error
 
     options = RunOptions(db_url=db_url, quarantine_path=quarantine_path, batch_size=batch_size, limits=limits,
-                         run_id=run_id, command=command, on_progress=on_progress)
+                         run_id=run_id, command=command, on_progress=on_progress, db_retry_seconds=db_retry_seconds)
     run = Run(inputs, out, options)
     cluster = client = None
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..ingest import ArticleLimits
+from .manifest import manifest_path
 from .run import GracefulStop, Run, RunOptions, RunSummary
 from .worker import init_pool_worker, process_batch
 
@@ -31,25 +32,31 @@ def run_local(
     run_id: Optional[str] = None,
     command: str = "",
     on_progress: Optional[Callable[[int], None]] = None,
+    db_retry_seconds: float = 120.0,
 ) -> RunSummary:
     options = RunOptions(db_url=db_url, quarantine_path=quarantine_path, batch_size=batch_size, limits=limits,
-                         run_id=run_id, command=command, on_progress=on_progress)
-    run = Run(inputs, out, options)
+                         run_id=run_id, command=command, on_progress=on_progress, db_retry_seconds=db_retry_seconds)
+    run = None
     try:
+        # Ctrl-C is caught from the start: while the sinks open, it stops the run before its first batch.
         with GracefulStop() as stop:
+            run = Run(inputs, out, options)
             if n_process <= 1:
                 for batch in run.batches:
-                    run.write(process_batch(batch))
                     if stop.requested:
                         break
+                    run.write(process_batch(batch))
             else:
                 _run_pool(run, n_process, stop)
             run.summary.interrupted = stop.requested
     except KeyboardInterrupt:
         # A second Ctrl-C: every batch written so far is whole; the same command resumes after it.
+        if run is None:
+            return RunSummary(interrupted=True, manifest=manifest_path(out))
         run.summary.interrupted = True
     finally:
-        run.close()
+        if run is not None:
+            run.close()
     return run.summary
 
 
@@ -58,6 +65,8 @@ def _run_pool(run: Run, n_process: int, stop: GracefulStop) -> None:
     in_flight: deque[Future] = deque()
     try:
         for batch in run.batches:
+            if stop.requested:
+                break
             in_flight.append(pool.submit(process_batch, batch))
             if len(in_flight) >= 2 * n_process:
                 run.write(in_flight.popleft().result())

@@ -49,6 +49,8 @@ class RunOptions:
     run_id: Optional[str] = None
     command: str = ""
     on_progress: Optional[Callable[[int], None]] = None
+    # How long the SQL sink waits out an unreachable database (with backoff) before the run stops.
+    db_retry_seconds: float = 120.0
 
 
 class Deduplicator:
@@ -115,7 +117,7 @@ class Run:
 
     def __init__(self, inputs: list[Path], out: Path, options: RunOptions):
         from .. import __version__
-        from ..sinks.sql import SqlSink
+        from ..sinks.sql import RetryPolicy, SqlSink
 
         self.options = options
         self.summary = RunSummary()
@@ -127,7 +129,8 @@ class Run:
         dedup = Deduplicator(self.manifest.keys(), self.quarantine, self.summary)
         self.jsonl = JsonlSink(out)
         self.sql = (SqlSink(options.db_url, run_id=options.run_id, command=options.command,
-                            pipeline_version=__version__) if options.db_url else None)
+                            pipeline_version=__version__, retry=RetryPolicy(patience=options.db_retry_seconds))
+                    if options.db_url else None)
         self.batches = batched(dedup.filter(read_inputs(inputs, options.limits)), options.batch_size)
 
     def write(self, records: list[ArticleRecord]) -> None:

@@ -10,6 +10,7 @@ import threading
 from typing import Optional
 
 from ..records import Article, ArticleRecord
+from .chunks import MAX_CHUNK_CHARS, merge_records, split_text
 
 _nlp = None
 _loads = 0  # how many times this process has built the pipeline: once, unless something is wrong
@@ -41,15 +42,33 @@ def init_pool_worker() -> None:
 
 
 def process_batch(articles: list[Article], nlp: Optional[object] = None) -> list[ArticleRecord]:
-    """Run the pipeline over one batch of articles and return their records, in order."""
+    """Run the pipeline over one batch of articles and return their records, in order.
+
+    An article longer than a piece's limit is run piece by piece, one piece in memory at a time
+    (``chunks.py``); the others go through ``nlp.pipe`` together.
+    """
     from ..doc_to_record import doc_to_record
 
     if nlp is None:
         nlp = load_pipeline()
-    with _lock:
-        docs = []
+    size = min(MAX_CHUNK_CHARS, nlp.max_length)
+    # memory_zone: the strings and lexemes a batch adds to the vocab are freed when it is done, so a
+    # worker's memory stays flat over millions of articles (records hold plain strings, not Docs).
+    with _lock, nlp.memory_zone():
+        short = [article for article in articles if len(article.text) <= size]
+        docs = [_doc(nlp, article.text, article) for article in short]
+        records = {id(article): doc_to_record(doc, article) for doc, article in zip(nlp.pipe(docs), short)}
         for article in articles:
-            doc = nlp.make_doc(article.text)
-            doc._.published = article.published
-            docs.append(doc)
-        return [doc_to_record(doc, article) for doc, article in zip(nlp.pipe(docs), articles)]
+            if id(article) not in records:
+                pieces = []
+                for start, end in split_text(article.text, size):
+                    doc = nlp(_doc(nlp, article.text[start:end], article))
+                    pieces.append((start, doc_to_record(doc, article), sum(1 for _ in doc.sents)))
+                records[id(article)] = merge_records(article, pieces, size)
+        return [records[id(article)] for article in articles]
+
+
+def _doc(nlp, text: str, article: Article):
+    doc = nlp.make_doc(text)
+    doc._.published = article.published
+    return doc

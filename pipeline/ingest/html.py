@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..records import Article, Quarantined
-from .articles import ArticleLimits, make_article
+from .articles import ArticleLimits, clean_text, make_article
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -21,12 +21,15 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
 def _codec(name: Optional[str | bytes]) -> Optional[str]:
+    """The text encoding a page declares, or None for a name that is none (unknown, "rot13", "a\0b")."""
     if not name:
         return None
     try:
-        return codecs.lookup(name.decode("ascii") if isinstance(name, bytes) else name).name
-    except (LookupError, UnicodeDecodeError):
+        info = codecs.lookup(name.decode("ascii") if isinstance(name, bytes) else name)
+    except (LookupError, UnicodeDecodeError, ValueError):
         return None
+    # bytes.decode() refuses bytes-to-bytes codecs (hex, zlib) and str-to-str ones (rot13).
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def decode_html(raw: bytes, charset: Optional[str] = None) -> str:
@@ -36,7 +39,7 @@ def decode_html(raw: bytes, charset: Optional[str] = None) -> str:
         if codec:
             try:
                 return raw.decode(codec)
-            except UnicodeDecodeError:
+            except (UnicodeDecodeError, LookupError):
                 continue
     return raw.decode("cp1252", errors="replace")
 
@@ -55,9 +58,15 @@ def html_to_article(
 
     if len(raw) > 4 * limits.max_chars:
         return Quarantined(origin=origin, article_id=article_id, reason=f"page too large: {len(raw)} bytes")
-    page = decode_html(raw, charset)
-    extracted = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
-                                            include_tables=False, date_extraction_params=_DATE_PARAMS)
+    # No NUL, control character or lone surrogate (UTF-7 can encode one) reaches lxml, which refuses them.
+    page = clean_text(decode_html(raw, charset))
+    try:
+        extracted = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
+                                                include_tables=False, date_extraction_params=_DATE_PARAMS)
+    except (ValueError, TypeError, LookupError, RecursionError) as error:
+        # trafilatura and lxml fail this way on some malformed pages; the page is bad input, not a bug here.
+        return Quarantined(origin=origin, article_id=article_id, excerpt=page[:200],
+                           reason=f"HTML extraction failed: {type(error).__name__}: {error}"[:500])
     if extracted is None or not (extracted.text or "").strip():
         return Quarantined(origin=origin, article_id=article_id, reason="no article text found in the HTML page",
                            excerpt=page[:200])

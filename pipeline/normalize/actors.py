@@ -111,11 +111,16 @@ prime foreign defense defence interior finance home state special un u.s. us for
 """.split())
 
 
+def is_title_word(word: str) -> bool:
+    """'Minister', 'Gen.', 'PRESIDENT': a word of a title or office, not of a name."""
+    return word.lower().rstrip(".") in _TITLES
+
+
 def strip_titles(name: str) -> str:
     """The name after the last title word: 'PRESIDENT VINICIO CEREZO' -> 'VINICIO CEREZO', 'Russian
     Foreign Minister Sergei Lavrov' -> 'Sergei Lavrov'; a title alone stays ('Foreign Secretary')."""
     words = _LEADING.sub("", name.strip()).split()
-    titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in _TITLES]
+    titles = [i for i, word in enumerate(words) if is_title_word(word)]
     if titles and titles[-1] < len(words) - 1:
         words = words[titles[-1] + 1:]
     return " ".join(words)

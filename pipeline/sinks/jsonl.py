@@ -62,6 +62,12 @@ class JsonlSink:
         self._stream.close()
 
 
+def _printable(value: object) -> object:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
 class QuarantineSink:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -71,7 +77,10 @@ class QuarantineSink:
         self.count = 0
 
     def write(self, item: Quarantined) -> None:
-        self._stream.write(item.model_dump_json() + "\n")
+        # A path with undecodable bytes (os.fsdecode's surrogates) or an excerpt of hostile input
+        # must not stop the run: such characters are written as U+FFFD.
+        fields = {key: _printable(value) for key, value in item.model_dump().items()}
+        self._stream.write(json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n")
         self._stream.flush()
         self.count += 1
 

@@ -13,14 +13,17 @@ See docs/database.md.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from sqlalchemy import (Column, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData, String, Table,
                         Text, create_engine, delete, event, func, insert, inspect, select)
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.sql.compiler import Compiled
 
 from ..records import ArticleRecord
@@ -109,7 +112,8 @@ def make_engine(url: str) -> Engine:
     for scheme in ("postgresql://", "postgres://"):
         if url.startswith(scheme):
             url = "postgresql+psycopg://" + url[len(scheme):]
-    engine = create_engine(url)
+    # A pooled connection may have died with the server (a restart, a failover): test it at checkout.
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -264,25 +268,106 @@ def _copy_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
         raise DBAPIError.instance(statement, None, error, dbapi.Error, dialect=connection.dialect) from error
 
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# SQLSTATE classes and codes worth waiting out: connection exceptions, the server shutting down or
+# starting up, too many connections, a serialisation failure or deadlock (the transaction is redone).
+_TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300", "40001", "40P01")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database stayed unreachable for as long as the retry policy waits."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Waits between attempts double from ``first_wait`` up to ``max_wait``; after ``patience``
+    seconds of waiting in all, the sink gives up with DatabaseUnavailable."""
+
+    patience: float = 120.0
+    first_wait: float = 0.5
+    max_wait: float = 15.0
+
+
+def is_transient(error: BaseException) -> bool:
+    """A database error that a later attempt may not meet: the server gone, restarting, or busy."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = getattr(error.orig, "sqlstate", None)
+    if state is not None:
+        return state.startswith(_TRANSIENT_SQLSTATES)
+    if "sqlite" in type(error.orig).__module__:
+        message = str(error.orig).lower()
+        return "locked" in message or "busy" in message  # not "no such table", a disk error, ...
+    # No SQLSTATE: the driver could not reach the server at all (refused, reset, timed out).
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+def with_retries(action: Callable[[], T], policy: RetryPolicy, what: str, url: str) -> T:
+    """Run a transaction, redoing it while the database is unreachable (every write here is idempotent)."""
+    waited, wait, attempt = 0.0, policy.first_wait, 1
+    while True:
+        try:
+            return action()
+        except DBAPIError as error:
+            if not is_transient(error):
+                raise
+            if waited >= policy.patience:
+                reason = (str(error.orig).strip().splitlines() or [type(error.orig).__name__])[0]
+                raise DatabaseUnavailable(f"database {url} unavailable: gave up {what} after {attempt} attempts "
+                                          f"and {waited:.0f} s of waiting; last error: {reason}") from error
+            pause = min(wait, policy.max_wait, policy.patience - waited)
+            log.warning("database %s unavailable %s (%s); retrying in %.1f s", url, what,
+                        type(error.orig).__name__, pause)
+            time.sleep(pause)
+            waited += pause
+            wait *= 2
+            attempt += 1
+
+
 class SqlSink:
-    def __init__(self, url: str, run_id: Optional[str] = None, command: str = "", pipeline_version: str = ""):
+    def __init__(self, url: str, run_id: Optional[str] = None, command: str = "", pipeline_version: str = "",
+                 retry: RetryPolicy = RetryPolicy()):
         self.engine = make_engine(url)
-        init_schema(self.engine)
+        self.url = self.engine.url.render_as_string(hide_password=True)
+        self.retry = retry
+        self.unavailable = False
         self.run_id = run_id
+        self._retrying(lambda: init_schema(self.engine), "creating the schema")
         if run_id is not None:
-            with write_transaction(self.engine) as connection:
-                if connection.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is None:
-                    connection.execute(insert(runs).values(run_id=run_id, started_at=_now(), command=command,
-                                                           pipeline_version=pipeline_version))
+            self._retrying(lambda: self._start_run(run_id, command, pipeline_version), "recording the run")
+
+    def _retrying(self, action: Callable[[], T], what: str) -> T:
+        try:
+            return with_retries(action, self.retry, what, self.url)
+        except DatabaseUnavailable:
+            self.unavailable = True
+            raise
+
+    def _start_run(self, run_id: str, command: str, pipeline_version: str) -> None:
+        with write_transaction(self.engine) as connection:
+            if connection.execute(select(runs.c.run_id).where(runs.c.run_id == run_id)).first() is None:
+                connection.execute(insert(runs).values(run_id=run_id, started_at=_now(), command=command,
+                                                       pipeline_version=pipeline_version))
 
     def write(self, records: Iterable[ArticleRecord]) -> int:
-        """Write a batch in one transaction; returns how many articles were new or changed."""
+        """Write a batch in one transaction; returns how many articles were new or changed.
+
+        While the database is unreachable the transaction is retried with backoff (``RetryPolicy``):
+        it is idempotent, so a batch whose commit went through before the connection dropped is
+        skipped the second time.
+        """
         latest: dict[str, ArticleRecord] = {}
         for record in records:  # an id twice in one batch: the later record wins, as in two batches
             latest.pop(record.article_id, None)
             latest[record.article_id] = record
         if not latest:
             return 0
+        return self._retrying(lambda: self._write(latest), f"writing a batch of {len(latest)} articles")
+
+    def _write(self, latest: dict[str, ArticleRecord]) -> int:
         with write_transaction(self.engine) as connection:
             stored = {row.article_id: (row.content_hash, row.pipeline_version) for row in connection.execute(
                 select(articles.c.article_id, articles.c.content_hash, articles.c.pipeline_version)
@@ -305,11 +390,15 @@ class SqlSink:
         return len(batch[articles])
 
     def finish(self, articles_count: int, events_count: int, quarantined: int) -> None:
-        if self.run_id is None:
+        if self.run_id is None or self.unavailable:  # a run that gave up on the database is not finished
             return
-        with write_transaction(self.engine) as connection:
-            connection.execute(runs.update().where(runs.c.run_id == self.run_id).values(
-                finished_at=_now(), articles=articles_count, events=events_count, quarantined=quarantined))
+
+        def update() -> None:
+            with write_transaction(self.engine) as connection:
+                connection.execute(runs.update().where(runs.c.run_id == self.run_id).values(
+                    finished_at=_now(), articles=articles_count, events=events_count, quarantined=quarantined))
+
+        self._retrying(update, "recording the run's end")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -31,7 +31,7 @@ import html
 import random
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 import spacy
 from spacy.language import Language
@@ -39,8 +39,8 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from spacy.util import filter_spans, registry
 
-from ..components.actors import ACTORS_KEY
-from ..components.entities import Truecaser
+from ..components.actors import ACTORS_KEY, nationality_words
+from ..components.entities import Truecaser, add_news_infixes
 from ..evaluation.brat import read_brat_corpus
 from ..evaluation.scorer import SCORED_ENTITY_LABELS
 from .corpus import brat_to_doc
@@ -91,12 +91,17 @@ def build_truecaser(base: Language, annotations: Path, data: Path = DATA) -> Tru
     gold_train = [g.text for g in read_brat_corpus(annotations / "docs", annotations / "index.jsonl", "train")]
     texts = list(cased_news_texts(data)) + gold_train
     truecaser = Truecaser.from_texts(base.tokenizer.pipe(texts, batch_size=256))
-    index = base.get_pipe("lemmatizer").lookups.get_table("lemma_index")
-    truecaser.add_lower_words(word for pos in ("verb", "adv") for word in index[pos])
+    lookups = base.get_pipe("lemmatizer").lookups
+    # The dictionary's words, and its irregular forms ("retook", "fled"), which no suffix rule reaches.
+    index, irregular = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
+    truecaser.add_lower_words(word for table in (index, irregular) for pos in ("verb", "adv") for word in table[pos])
     # The dictionary writes everything in lower case, names too: its nouns and adjectives that
-    # look like nationalities ("salvadoran", "honduran") are left for the name rule.
-    truecaser.add_lower_words(word for pos in ("noun", "adj") for word in index[pos]
-                              if not word.endswith(_NATIONALITY_ENDINGS))
+    # look like nationalities ("salvadoran", "honduran") are left for the name rule; "-man" words
+    # ("gunman", "policeman") are not nationalities, unless the lexicon says so ("german").
+    nationalities = nationality_words()
+    truecaser.add_lower_words(
+        word for table in (index, irregular) for pos in ("noun", "adj") for word in table[pos]
+        if word not in nationalities and (word.endswith("man") or not word.endswith(_NATIONALITY_ENDINGS)))
     return truecaser
 
 
@@ -174,13 +179,18 @@ def write_docbin(docs: Iterable[Doc], path: Path) -> int:
 
 
 def build(annotations: Path, out_dir: Path, n_reuters: int = REHEARSAL_DOCUMENTS, gold_copies: int = GOLD_COPIES,
-          seed: int = 0) -> dict[str, int]:
-    base = spacy.load(BASE_MODEL, exclude=["parser"])
-    truecaser = build_truecaser(base, annotations)
+          seed: int = 0, truecaser_table: Optional[Path] = None, train_splits: tuple[str, ...] = ("train",)
+          ) -> dict[str, int]:
+    """``truecaser_table``: reuse a table built before (it takes minutes to count); ``train_splits``:
+    the gold splits trained on (the dev corpus is always the dev split)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    if truecaser_table is not None:
+        truecaser = Truecaser().from_bytes(truecaser_table.read_bytes())
+    else:
+        truecaser = build_truecaser(spacy.load(BASE_MODEL, exclude=["parser"]), annotations)
     (out_dir / "truecaser.msgpack").write_bytes(truecaser.to_bytes())
-    base = spacy.load(BASE_MODEL, exclude=["parser", "lemmatizer"])
-    train = gold_docs(annotations, "train", base, truecaser) * gold_copies
+    base = add_news_infixes(spacy.load(BASE_MODEL, exclude=["parser", "lemmatizer"]))  # tokenised as the pipeline does
+    train = [doc for split in train_splits for doc in gold_docs(annotations, split, base, truecaser)] * gold_copies
     rehearsal = reuters_bodies(min_words=40)
     random.Random(seed).shuffle(rehearsal)
     train += rehearsal_docs(rehearsal[:n_reuters], base)
@@ -189,7 +199,7 @@ def build(annotations: Path, out_dir: Path, n_reuters: int = REHEARSAL_DOCUMENTS
               "dev": write_docbin(gold_docs(annotations, "dev", base, truecaser, upper_copies=True),
                                   out_dir / "dev.spacy")}
     # The nominal actor mentions: a second recogniser of the same kind, gold only.
-    actor_train = gold_docs(annotations, "train", base, truecaser, actors=True)
+    actor_train = [doc for split in train_splits for doc in gold_docs(annotations, split, base, truecaser, actors=True)]
     counts["actors-train"] = write_docbin(actor_train, out_dir / "actors-train.spacy")
     counts["actors-dev"] = write_docbin(gold_docs(annotations, "dev", base, truecaser, upper_copies=True, actors=True),
                                         out_dir / "actors-dev.spacy")
@@ -203,8 +213,11 @@ def main() -> None:
     parser.add_argument("--reuters", type=int, default=REHEARSAL_DOCUMENTS, help="rehearsal documents from Reuters")
     parser.add_argument("--gold-copies", type=int, default=GOLD_COPIES, help="times each gold document is written")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--truecaser", type=Path, default=None, help="reuse this truecaser table")
+    parser.add_argument("--splits", default="train", help="gold splits to train on, comma-separated")
     args = parser.parse_args()
-    for name, n in build(args.annotations, args.out_dir, args.reuters, args.gold_copies, args.seed).items():
+    for name, n in build(args.annotations, args.out_dir, args.reuters, args.gold_copies, args.seed, args.truecaser,
+                         tuple(args.splits.split(","))).items():
         print(f"{name}: {n}")
 
 

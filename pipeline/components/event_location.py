@@ -1,0 +1,166 @@
+"""Where an event happened: the most specific place linked to it, not the article's first country.
+
+Candidates, in order, each step used only when the one before finds nothing:
+
+1. the event's own locative places (``location`` arguments: "KILLED ... IN FLORES", "the Kabul
+   bombing"), leaving out a country that only qualifies a noun ("a U.S. CITIZEN", "the U.S.
+   EMBASSY": a nationality, not where it happened). Places in the trigger's own clause (its
+   dependency subtree) first, then the most specific, then the nearest; a place of the
+   sentence inside the chosen one is more specific still ("IN THE CITY OF FLORES, IN THE
+   NORTHERN EL PETEN DEPARTMENT");
+2. the other places of the trigger's sentence (read to its full stop: the parser may break
+   wire copy at line ends), then those named before the trigger in the two sentences above (a
+   report often places an incident in the sentence that introduces it): in the article's main
+   country first, then in the trigger's own sentence, then in its clause, then the nearest;
+   never a nationality, a person's home town ("ROASCIO OF MILAN") or the dateline, and abroad
+   only in the trigger's clause (a trip "TO WASHINGTON" near a murder is not its place);
+3. the dateline's place, where it lies in the article's main country (a bureau abroad, "MADRID
+   (SPAIN)", says where the report was filed, not where the event was);
+4. the article's main country (``doc._.article_countries``, from its places, nationalities and
+   armed groups), even where no sentence names it.
+
+A named part of a town or a site among the event's locative places, which no gazetteer holds
+("IN THE ZACAMIL NEIGHBORHOOD"), becomes the location's text, with the place found above as
+the one it lies in (name, GeoNames id, admin1, coordinates).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from ..normalize.places import NOT_PLACES, GeoPlace, load_gazetteer, place_key
+from .normalization import DATELINE, PLACE_LABELS, place_specificity, qualifies
+
+# Head nouns of the parts of towns and the sites an event may be placed at.
+PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",
+              "ranch", "camp", "base", "barracks", "airport", "university", "hospital", "hotel", "embassy", "street",
+              "avenue", "boulevard", "road", "highway", "bridge", "river", "station", "market", "square", "plaza",
+              "church", "cathedral", "school", "prison", "jail", "mosque", "temple", "port", "refinery", "dam"}
+
+
+def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
+    """(the text naming it, the place) for an event mention and its ``location`` arguments, or None."""
+    triggers = {t.i for span in (mention.trigger, *getattr(mention, "extra_triggers", ())) for t in span}
+    found = _gazetteer_place(locations, mention, triggers, doc)
+    parts = [s for s in locations if s._.place is None and _part_of_place(s)]
+    if found is not None and parts:
+        part = max(parts, key=lambda s: (_in_clause(s, triggers), -abs(s.start - mention.trigger.start)))
+        return part.text, found[1]
+    return found
+
+
+def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Doc) -> Optional[tuple[str, GeoPlace]]:
+    start = mention.trigger.start
+    sentence = mention.sentence
+    countries = list(getattr(doc._, "article_countries", None) or ())
+    linked = [s for s in locations if s._.place is not None and not _qualifier(s, triggers)
+              and not _in_dateline(s, doc)]
+    if linked:
+        best = max(linked, key=lambda s: (_in_clause(s, triggers), place_specificity(s._.place),
+                                          -abs(s.start - start)))
+        inside = [e for e in sentence.ents if e.label_ in PLACE_LABELS and _within(e._.place, best._.place)]
+        if inside:
+            best = min(inside, key=lambda s: abs(s.start - start))
+        return best.text, best._.place
+    sentence = _whole_sentence(doc, sentence)
+    window = _sentences_before(doc, sentence, 2)
+    nearby = [e for e in doc.ents if e.label_ in PLACE_LABELS and e._.place is not None
+              and (sentence.start <= e.start < sentence.end or window <= e.start < start)
+              and not _qualifier(e, triggers) and not _in_dateline(e, doc) and _here(e, triggers, countries)]
+    if nearby:
+        best = max(nearby, key=lambda s: (s._.place.country_code in countries[:1], sentence.start <= s.start,
+                                          _in_clause(s, triggers), -abs(s.start - start)))
+        return best.text, best._.place
+    dateline = getattr(doc._, "dateline_place", None)
+    if dateline is not None and dateline._.place is not None and not getattr(doc._, "dateline_abroad", False) \
+            and countries and dateline._.place.country_code == countries[0]:
+        return dateline.text, dateline._.place
+    if countries:
+        named = next((e for e in doc.ents if e.label_ in PLACE_LABELS and e._.place is not None
+                      and e._.place.kind == "country" and e._.place.country_code == countries[0]), None)
+        if named is not None:
+            return named.text, named._.place
+        country = load_gazetteer().country(countries[0])
+        if country is not None:
+            return country.name, country
+    return None
+
+
+def _part_of_place(span: Span) -> bool:
+    """A named part of a town or a site, which no gazetteer holds: "ZACAMIL NEIGHBORHOOD",
+    "SHERATON HOTEL", "LEMPA RIVER" (a name and the kind of place it is)."""
+    words = place_key(span.text).split()
+    return span.label_ in PLACE_LABELS and len(words) >= 2 and words[-1] in PART_NOUNS \
+        and any(w not in NOT_PLACES for w in words[:-1]) and not any(w.isdigit() for w in words[:-1])
+
+
+def _qualifier(span: Span, triggers: set[int]) -> bool:
+    """A country that qualifies a noun other than the trigger ("U.S. CITIZEN", "COLOMBIA'S PRESIDENT"),
+    or a place that says where a person is from ("ROBERTO ROASCIO OF MILAN")."""
+    place = span._.place
+    if place is None:
+        return False
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in {"of", "from"} and root.head.head.ent_type_ == "PERSON":
+        return True
+    return place.kind == "country" and qualifies(span) and root.head.i not in triggers
+
+
+def _whole_sentence(doc: Doc, sentence: Span) -> Span:
+    """The sentence up to its closing punctuation: the parser may break wire copy at a line end
+    ("... SAID THAT\nTHE EXPLOSION TOOK PLACE\nNEAR BENADIA IN ARAUCA ..."), not at a full stop."""
+    start, end = sentence.start, sentence.end
+    while start > 0 and not _closes(doc, start - 1):
+        start = doc[start - 1].sent.start
+    while end < len(doc) and not _closes(doc, end - 1):
+        end = doc[end].sent.end
+    return doc[start:end]
+
+
+def _closes(doc: Doc, i: int) -> bool:
+    """The token ends a sentence: full stop, question or exclamation mark, or a paragraph break."""
+    while i > 0 and doc[i].is_space and "\n\n" not in doc[i].text:
+        i -= 1
+    token = doc[i]
+    if "\n\n" in token.text + token.whitespace_:
+        return True
+    if token.text in {'"', "”", "'"} and i > 0:  # '... "FALSE."' closes where its full stop does
+        token = doc[i - 1]
+    return token.text in {".", "!", "?"}  # not "U.S." or "COL.": abbreviations end no sentence
+
+
+def _here(span: Span, triggers: set[int], countries: list[str]) -> bool:
+    """In the article's main country, or abroad but in the trigger's own clause."""
+    return not countries or span._.place.country_code == countries[0] or _in_clause(span, triggers)
+
+
+def _in_clause(span: Span, triggers: set[int]) -> bool:
+    """The place hangs off a trigger in the parse (its clause), not off another verb of the sentence."""
+    return any(t.i in triggers for t in span.root.ancestors)
+
+
+def _in_dateline(span: Span, doc: Doc) -> bool:
+    """Part of the dateline ("ROME (ITALY), 11 JAN 90 --"): where the report was filed, which step 3 weighs."""
+    if getattr(doc._, "dateline_place", None) is None:
+        return False
+    match = DATELINE.match(doc.text[:200])
+    return match is not None and span.end_char <= match.end()
+
+
+def _within(place, area) -> bool:
+    if place is None or area is None or place_specificity(place) <= place_specificity(area):
+        return False
+    if area.kind == "country":
+        return place.country_code == area.country_code
+    # A city whose province the gazetteer does not know is taken to lie in the named one of its country.
+    return area.kind == "admin1" and place.admin1 in (area.admin1, None) and place.country_code == area.country_code
+
+
+def _sentences_before(doc: Doc, sentence: Span, n: int) -> int:
+    start = sentence.start
+    for _ in range(n):
+        if start == 0:
+            break
+        start = doc[start - 1].sent.start
+    return start
