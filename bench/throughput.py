@@ -400,9 +400,12 @@ def check_targets(report: dict) -> dict:
         checks["peak_rss_mb_per_worker"] = {"target": "<= 800", "value": max(peaks), "met": max(peaks) <= 800}
     if scale and scale.get("rss_growth"):
         growth = scale["rss_growth"]
-        checks["rss_growth"] = {"target": "<= 0.10", "from_articles": growth["from_articles"],
+        complete = scale.get("complete", True)
+        checks["rss_growth"] = {"target": "<= 0.10 from 10k to 100k articles", "from_articles": growth["from_articles"],
                                 "to_articles": growth["to_articles"], "value": growth["max"],
-                                "met": growth["max"] is not None and growth["max"] <= 0.10}
+                                # A run that stopped short of the archive's end has not measured the target.
+                                "met": (growth["max"] is not None and growth["max"] <= 0.10) if complete else None,
+                                **({} if complete else {"note": "incomplete scale run: not measured to 100k"})}
     return checks
 
 
