@@ -55,8 +55,8 @@ validate-annotations: install
 # ---- annotations -> corpora -> models -> metrics, then the release and the report ---------------------
 # Real file dependencies: a changed gold file rebuilds the corpora, retrains what reads them and
 # re-scores. The read-only shared data (MUC-4, the corpora under $(SHARED_DATA)) is not one: its files'
-# times say when they were copied, not changed; their sha256 go into release.json. Nor is code:
-# `touch configs/<component>.cfg` retrains that component, `rm $(METRICS)/<file>.json` re-scores.
+# times say when they were copied, not changed; their sha256 go into release.json. Nor is the training
+# code: `touch configs/<component>.cfg` retrains that component.
 # Every config fixes its seed ([system] seed), so the same data give the same models.
 # README: "Retrain on your own annotations".
 SHARED_DATA ?= ../shared/data
@@ -143,47 +143,51 @@ $(RELATIONS_MODEL): $(GOLD_FILES) configs/relations.cfg | $(GOLD_CORPORA) instal
 # written once ($(SCRATCH)/eval/) for the scorer and the report.
 .PHONY: evaluate-timex evaluate-places evaluate-muc4 evaluate-relations
 EVAL_SPLITS := dev test
+# Scores depend on the pipeline's code and data files too (not so the models: retraining is a decision),
+# so `make evaluate` re-scores after any change to them; the report's and the release's own code is not one.
+REPORT_CODE := $(addprefix pipeline/report/,report.py plots.py release.py __main__.py)
+EVAL_CODE := $(filter-out $(REPORT_CODE),$(wildcard pipeline/*.py pipeline/*/*.py pipeline/data/*))
 EVAL_RECORDS := $(foreach s,$(EVAL_SPLITS),$(SCRATCH)/eval/records-$(s).jsonl)
 GOLD_METRICS := $(foreach s,$(EVAL_SPLITS),$(METRICS)/eval-$(s).json $(METRICS)/eval-$(s)-upper.json \
 	$(METRICS)/relations-e2e-$(s).json) $(METRICS)/relations-pr.json
 SHARED_METRICS := $(METRICS)/muc4_dev.json $(METRICS)/places_muc4.json $(METRICS)/timex.json
 evaluate: $(GOLD_METRICS) $(SHARED_METRICS)
 
-$(EVAL_RECORDS): $(SCRATCH)/eval/records-%.jsonl: $(GOLD_FILES) $(TRAINED_MODELS) | install
+$(EVAL_RECORDS): $(SCRATCH)/eval/records-%.jsonl: $(GOLD_FILES) $(TRAINED_MODELS) $(EVAL_CODE) | install
 	$(WITH_MODELS) $(PY) -m pipeline.report records --gold $(ANNOTATIONS) --split $* --out $@
 
 $(foreach s,$(EVAL_SPLITS),$(METRICS)/eval-$(s).json): $(METRICS)/eval-%.json: $(SCRATCH)/eval/records-%.jsonl
 	$(VENV)/bin/news-pipeline evaluate --gold $(ANNOTATIONS) --split $* --pred $< --out $@
 
 $(foreach s,$(EVAL_SPLITS),$(METRICS)/eval-$(s)-upper.json): $(METRICS)/eval-%-upper.json: $(GOLD_FILES) \
-		$(TRAINED_MODELS) | install
+		$(TRAINED_MODELS) $(EVAL_CODE) | install
 	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate --gold $(ANNOTATIONS) --split $* --case upper --out $@
 
 # The pipeline with the trained linkers added (opt-in by default), scored end to end by the same scorer.
 $(foreach s,$(EVAL_SPLITS),$(METRICS)/relations-e2e-$(s).json): $(METRICS)/relations-e2e-%.json: $(GOLD_FILES) \
-		$(TRAINED_MODELS) | install
+		$(TRAINED_MODELS) $(EVAL_CODE) | install
 	$(WITH_MODELS) $(PY) -m pipeline.training.relations records --gold $(ANNOTATIONS) --split $* \
 		--out $(SCRATCH)/relations/records-$*.jsonl
 	$(VENV)/bin/news-pipeline evaluate --gold $(ANNOTATIONS) --split $* --pred $(SCRATCH)/relations/records-$*.jsonl \
 		--out $@
 
-$(METRICS)/relations-pr.json: $(RELATIONS_MODEL) $(GOLD_FILES) | $(GOLD_CORPORA) install
+$(METRICS)/relations-pr.json: $(RELATIONS_MODEL) $(GOLD_FILES) $(EVAL_CODE) | $(GOLD_CORPORA) install
 	$(PY) -m pipeline.report relations-pr --model $(MODELS)/relations --corpora $(CORPORA) --out $@
 
 evaluate-relations: $(foreach s,$(EVAL_SPLITS),$(METRICS)/relations-e2e-$(s).json) $(METRICS)/relations-pr.json
 
 evaluate-muc4: $(METRICS)/muc4_dev.json
-$(METRICS)/muc4_dev.json: $(TRAINED_MODELS) | install
+$(METRICS)/muc4_dev.json: $(TRAINED_MODELS) $(EVAL_CODE) | install
 	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate-muc4 --gold $(MUC4)/gtt/dev.jsonl --pipeline rules \
 		--pipeline full --pipeline $(MODELS)/events --out $@ > /dev/null
 
 # TIMEX3 dates on TempEval-3, event places on MUC-4 dev (see pipeline/evaluation/tempeval.py, muc4_places.py)
 evaluate-places: $(METRICS)/places_muc4.json
-$(METRICS)/places_muc4.json: $(TRAINED_MODELS) | install
+$(METRICS)/places_muc4.json: $(TRAINED_MODELS) $(EVAL_CODE) | install
 	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate-places --gold $(MUC4)/dev.jsonl --out $@
 
 evaluate-timex: $(METRICS)/timex.json
-$(METRICS)/timex.json: $(TRAINED_MODELS) | install
+$(METRICS)/timex.json: $(TRAINED_MODELS) $(EVAL_CODE) | install
 	$(WITH_MODELS) $(VENV)/bin/news-pipeline evaluate-timex --corpus $(SHARED_DATA)/tempeval3 --out $@
 
 # package: the release in $(MODELS): release.json (what each component was trained on, with sha256; the
@@ -192,13 +196,15 @@ $(METRICS)/timex.json: $(TRAINED_MODELS) | install
 .PHONY: package report
 SPEED ?= metrics/throughput.json
 package: $(MODELS)/MODEL_CARD.md
-$(MODELS)/MODEL_CARD.md: $(GOLD_METRICS) $(SHARED_METRICS) $(TRAINED_MODELS) $(wildcard $(SPEED)) | install
+$(MODELS)/MODEL_CARD.md: $(GOLD_METRICS) $(SHARED_METRICS) $(TRAINED_MODELS) $(wildcard $(SPEED)) \
+		pipeline/report/release.py | install
 	$(PY) -m pipeline.report package --models $(MODELS) --metrics $(METRICS) --speed $(SPEED) \
 		--annotations $(ANNOTATIONS) --muc4 $(MUC4)
 
 REPORT := $(REPORTS)/report.md $(REPORTS)/report.html
 report: $(REPORT)
-$(REPORT) &: $(GOLD_METRICS) $(EVAL_RECORDS) $(wildcard $(SHARED_METRICS)) | install
+$(REPORT) &: $(GOLD_METRICS) $(EVAL_RECORDS) $(wildcard $(SHARED_METRICS)) pipeline/report/report.py \
+		pipeline/report/plots.py pipeline/report/analysis.py | install
 	$(PY) -m pipeline.report report --gold $(ANNOTATIONS) --metrics $(METRICS) --records $(SCRATCH)/eval \
 		--out $(REPORTS)
 

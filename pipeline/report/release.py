@@ -134,6 +134,7 @@ def record_training(components: Iterable[str], models: Path, annotations: Path, 
             "data_note": spec.note,
             "model": {"path": component, **model_digest(models / component)},
         }
+    release["components"] = dict(sorted(recorded.items()))
     write_json(models / RELEASE_FILE, release)
     return release
 
@@ -189,7 +190,8 @@ def collect_metrics(metrics: Path) -> dict:
             for name, linker in curves["linkers"].items()}
     if (muc4 := _load(metrics / "muc4_dev.json")) is not None:
         # "rules", "full", or a model folder, named by its last part ("events") wherever it was trained
-        out["muc4_dev_gtt_micro"] = {Path(name).name: {k: r["micro_avg"][k] for k in ("p", "r", "f1")}
+        out["muc4_dev_gtt_micro"] = {Path(name).name: {**{k: r["micro_avg"][k] for k in ("p", "r", "f1")},
+                                                       "device": r.get("device")}
                                      for name, r in muc4["results"].items()}
     if (timex := _load(metrics / "timex.json")) is not None:
         out["tempeval3_dates"] = {"strict_f": timex["dates"]["strict"]["f"], "relaxed_f": timex["dates"]["relaxed"]["f"],
@@ -353,13 +355,14 @@ def model_card(release: dict) -> str:
     for name, component in release["components"].items():
         data = component["data"]
         gold = sum(1 for path in data["files"] if path.startswith(data["annotations"]))
-        other = [f"`{Path(path).name}`" for path in data["files"] if not path.startswith(data["annotations"])]
+        other = [f"`{Path(path).relative_to(data['shared']).as_posix()}`" for path in data["files"]
+                 if not path.startswith(data["annotations"])]
         other += [f"`{pattern}` ({g['files']} files)" for pattern, g in data["globs"].items()]
         lines.append(f"| {name} | {', '.join(data['splits'])} | {gold} | {', '.join(other) or '–'} | "
                      f"{component['data_note']} |")
     lines += ["", "## Metrics", ""]
     lines += _gold_table(m)
-    lines += _other_metrics(m)
+    lines += _other_metrics(m, release)
     lines += ["", "## Speed", ""]
     lines += _speed(release.get("speed"))
     lines += ["", "## Limitations", ""] + [f"- {note}" for note in release["limitations"]]
@@ -389,7 +392,7 @@ def _gold_table(m: dict) -> list[str]:
     return lines
 
 
-def _other_metrics(m: dict) -> list[str]:
+def _other_metrics(m: dict, release: dict) -> list[str]:
     lines = []
     if "base_model_ner" in m:
         lines += ["", "Entities on the base model's labels (no WEAPON), F: " + "; ".join(
@@ -403,15 +406,18 @@ def _other_metrics(m: dict) -> list[str]:
                       "thresholds:", "", "| linker | threshold | dev P/R/F | test P/R/F |", "|---|---|---|---|"]
         for name, linker in m["relation_linkers_gold_mentions"].items():
             cells = [" / ".join(_f(linker[s][k]) for k in ("p", "r", "f")) if s in linker else "–" for s in ("dev", "test")]
-            lines.append(f"| {name} | {linker['threshold']} | {cells[0]} | {cells[1]} |")
+            lines.append(f"| {name} | {linker['threshold']:g} | {cells[0]} | {cells[1]} |")
     if "with_trained_linkers" in m:
         lines += ["", "End to end with the trained linkers added (opt-in), relations F: " + "; ".join(
             f"{s} {_f(v['relations.f'])}" for s, v in m["with_trained_linkers"].items()) + "."]
     if "muc4_dev_gtt_micro" in m:
-        lines += ["", "MUC-4 dev (200 documents), GTT template micro P/R/F1 (docs/muc4_metric.md):", "",
-                  "| pipeline | P | R | F1 |", "|---|---|---|---|"]
+        lines += ["", "MUC-4 dev (200 documents), GTT template micro P/R/F1 (docs/muc4_metric.md); `rules`: no trained "
+                      "component, `full`: the default pipeline, a folder name: that trained event extractor alone:", "",
+                  "| pipeline | P | R | F1 | run on |", "|---|---|---|---|---|"]
         for name, r in m["muc4_dev_gtt_micro"].items():
-            lines.append(f"| {name} | {r['p']:.1f} | {r['r']:.1f} | {r['f1']:.1f} |")
+            shipped = name in ("rules", "full") or name in release["components"]
+            lines.append(f"| {name} | {r['p']:.1f} | {r['r']:.1f} | {r['f1']:.1f} | {r.get('device') or '–'}"
+                         + ("" if shipped else "; an earlier run, this model is not shipped") + " |")
     if "tempeval3_dates" in m:
         t = m["tempeval3_dates"]
         lines += ["", f"TempEval-3 DATE expressions: strict F {_f(t['strict_f'])}, relaxed F {_f(t['relaxed_f'])}, "
@@ -429,8 +435,9 @@ def _speed(speed: Optional[dict]) -> list[str]:
              f"- full pipeline {speed['full_pipeline_words_per_cpu_sec']} words per CPU-second in one process "
              f"(base model alone: {speed['base_model_words_per_cpu_sec']});"]
     for run in speed["news_pipeline_run"]:
-        lines.append(f"- `news-pipeline run`, {run['engine']}, {run['n_process']} process(es): {run['words_per_sec']} "
-                     f"words/s, {run['articles_per_sec']} articles/s, peak RSS {run['peak_rss_mb_per_worker']} MB per worker;")
+        processes = f"{run['n_process']} process" + ("es" if run["n_process"] != 1 else "")
+        lines.append(f"- {run['engine']}, {processes}: {run['words_per_sec']} words/s, {run['articles_per_sec']} "
+                     f"articles/s, peak RSS {run['peak_rss_mb_per_worker']} MB per worker;")
     if speed.get("scale"):
         s = speed["scale"]
         lines.append(f"- at scale ({s['corpus']}): {s['articles_per_sec_so_far']} articles/s up to "

@@ -146,7 +146,7 @@ def build_report(gold_dir: Path, metrics: Path, records: Path, out: Path, n_enti
                               "default pipeline) with the gold entities and events given, their calibrated score "
                               "thresholded from 0.02 to 0.98; the dot is the threshold chosen on dev."),
                    Block("img", "Relation linkers' precision-recall curve", html=FIGURES["pr"])]
-        rows = [(name, str(linker["threshold"]), split, *(_f(linker[split]["at_threshold"][m]) for m in ("p", "r", "f")))
+        rows = [(name, f"{linker['threshold']:g}", split, *(_f(linker[split]["at_threshold"][m]) for m in ("p", "r", "f")))
                 for name, linker in curves["linkers"].items() for split in linker["splits"]]
         blocks.append(Block("table", header=("linker", "threshold", "split", "P", "R", "F"), rows=tuple(rows)))
 
