@@ -386,15 +386,21 @@ def _ensure_started(cluster: list[str]) -> None:
     subprocess.run(["runuser", "-u", "postgres", "--", "pg_ctlcluster", *cluster, "start"], capture_output=True)
 
 
-@pytest.mark.postgres
-def test_postgres_stopped_mid_run_is_waited_out_and_nothing_is_lost_or_doubled(tmp_path):
+def _outage(tmp_path, down_s: float, retry_for: float) -> dict:
+    """A run of 120 articles into PostgreSQL with the server stopped for down_s seconds midway; the
+    server is started again whatever happens."""
     pg_url = _pg_url()
     cluster = _cluster()
     try:
-        result = _drive("outage", tmp_path, 300, n_articles=120, pg_url=pg_url, cluster=cluster, down_s=4.0,
-                        retry_for=120.0)
+        return _drive("outage", tmp_path, 300, n_articles=120, pg_url=pg_url, cluster=cluster, down_s=down_s,
+                      retry_for=retry_for)
     finally:
         _ensure_started(cluster)
+
+
+@pytest.mark.postgres
+def test_postgres_stopped_mid_run_is_waited_out_and_nothing_is_lost_or_doubled(tmp_path):
+    result = _outage(tmp_path, down_s=4.0, retry_for=120.0)
     assert result["written_at_stop"] < 120 and result["alive_while_down"], result
     assert result["exit"] == 0, result["log"]
     assert "unavailable" in result["log"] and "retrying in" in result["log"]
@@ -403,13 +409,7 @@ def test_postgres_stopped_mid_run_is_waited_out_and_nothing_is_lost_or_doubled(t
 
 @pytest.mark.postgres
 def test_postgres_down_for_longer_than_the_retries_stops_with_a_clear_error_and_resumes(tmp_path):
-    pg_url = _pg_url()
-    cluster = _cluster()
-    try:
-        result = _drive("outage", tmp_path, 300, n_articles=120, pg_url=pg_url, cluster=cluster, down_s=5.0,
-                        retry_for=1.5)
-    finally:
-        _ensure_started(cluster)
+    result = _outage(tmp_path, down_s=5.0, retry_for=1.5)
     assert result["exit"] == 1, result["log"]
     assert "gave up writing a batch" in result["log"] and "rerun the same command to resume" in result["log"]
     assert "Traceback" not in result["log"]
