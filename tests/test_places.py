@@ -214,3 +214,23 @@ def test_a_place_abroad_near_the_event_is_not_its_place(annotate):
                                            "TRAVEL TO WASHINGTON NEXT WEEK. EIGHT SOLDIERS ARE CHARGED WITH THE "
                                            "MURDER OF SIX PRIESTS.")
     assert (events["MURDER"].name, events["MURDER"].country_code) == ("San Salvador", "SV")
+
+
+def test_a_line_break_does_not_hide_the_word_that_places_a_name():
+    from spacy.lang.en import English
+
+    from pipeline.components.normalization import _locative
+
+    doc = English()("A BOMB EXPLODED IN\nCARTAGENA, IN THE PORT OF\nTUMACO AND NEAR THE HOMES OF\nTUMACO MAYORS.")
+    at = {t.text: t.i for t in doc}
+    assert _locative(doc, at["CARTAGENA"], at["CARTAGENA"] + 1)
+    tumaco = [t.i for t in doc if t.text == "TUMACO"]
+    assert _locative(doc, tumaco[0], tumaco[0] + 1)  # "the port of"
+    assert not _locative(doc, tumaco[1], tumaco[1] + 1)  # "the homes of": not a place noun
+
+
+def test_a_name_placed_once_is_a_place_in_its_other_mentions(annotate):
+    doc = annotate("LIMA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nGUERRILLAS AMBUSHED A PATROL NEAR A BRIDGE IN\n"
+                   "HUANCAYO PROVINCE YESTERDAY. HUANCAYO HAS SEEN SEVERAL ATTACKS THIS YEAR.", published="1990-03-03")
+    mentions = [ent for ent in doc.ents if ent.text == "HUANCAYO"]
+    assert len(mentions) == 2 and all(ent.label_ == "GPE" and ent._.place is not None for ent in mentions)

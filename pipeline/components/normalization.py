@@ -384,8 +384,23 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
             i = found.end
         else:
             i += 1
-    if changed:
+    entities, relabelled = _one_sense(doc, entities, gazetteer)
+    if changed or relabelled:
         doc.ents = sorted(entities, key=lambda e: e.start)
+
+
+def _one_sense(doc: Doc, entities: list[Span], gazetteer) -> tuple[list[Span], bool]:
+    """A name the text has placed somewhere ("IN THE PORT OF CARTAGENA") is that place in its other
+    mentions too, where the NER read it as something else ("CARTAGENA HAD UP TO NOW ESCAPED ...");
+    one sense per document, for names the gazetteer knows only."""
+    placed = {place_key(e.text) for e in entities if e.label_ == "GPE"}
+    placed = {key for key in placed if key not in NOT_PLACES}
+    relabel = [e for e in entities if e.label_ in RELABEL_FROM and place_key(e.text) in placed]
+    if not relabel:
+        return entities, False
+    known = {key for key in {place_key(e.text) for e in relabel} if gazetteer.resolve(key) is not None}
+    swapped = {id(e): Span(doc, e.start, e.end, label="GPE") for e in relabel if place_key(e.text) in known}
+    return [swapped.get(id(e), e) for e in entities], bool(swapped)
 
 
 def _completed(doc: Doc, ent: Span, gazetteer) -> Optional[Span]:
@@ -418,16 +433,30 @@ def _name_like(token) -> bool:
 
 
 def _locative(doc: Doc, start: int, end: int) -> bool:
-    i = start - 1
+    # Wire copy wraps lines anywhere: "IN\nARAUCA INTENDANCY", "THE CARIBBEAN PORT OF\nCARTAGENA".
+    i = _word_before(doc, start)
     if i > 0 and doc[i].lower_ in {"the", "el", "la"}:
-        i -= 1
+        i = _word_before(doc, i)
     before = doc[i] if i >= 0 else None
     if before is not None and before.lower_ == "of":  # "the city of Flores", not "the leader of Mexico Inc."
-        return i > 0 and doc[i - 1].lower_ in PLACE_NOUNS or doc[max(0, i - 2)].lower_ in PLACE_NOUNS
+        noun = _word_before(doc, i)
+        return noun >= 0 and (doc[noun].lower_ in PLACE_NOUNS or doc[max(0, _word_before(doc, noun))].lower_
+                               in PLACE_NOUNS)
     # A preposition, not the "to" of an infinitive ("TO TURN", "TO SAVE").
     preposition = before is not None and before.lower_ in LOCATIVE_WORDS and before.tag_ != "TO" \
         and before.dep_ not in {"aux", "mark"} or before is not None and before.lower_ == "to" and before.dep_ == "prep"
-    return preposition or (end < len(doc) and doc[end].lower_ in PLACE_NOUNS)
+    after = end
+    while after < len(doc) and _line_break(doc[after]):
+        after += 1
+    return preposition or (after < len(doc) and doc[after].lower_ in PLACE_NOUNS)
+
+
+def _word_before(doc: Doc, i: int) -> int:
+    """The index of the token before token i, over a line break; -1 at the start."""
+    i -= 1
+    while i >= 0 and _line_break(doc[i]):
+        i -= 1
+    return i
 
 
 def _notable(place: GeoPlace) -> bool:

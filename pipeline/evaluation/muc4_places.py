@@ -21,8 +21,9 @@ Scores, for the aligned event's location against any of the template's alternati
   the template's country and is one of its named places, at any level, by its gazetteer name
   or by its text (which may name a neighbourhood the gazetteer lacks) (a city by its name;
   a first-level division by its name where the template types that level DEPARTMENT,
-  PROVINCE, STATE or REGION), or a city inside such a named division (its admin1). Where an
-  alternative gives the country alone, a location that is that country counts too;
+  PROVINCE, STATE or REGION, or INTENDANCY or COMMISSARY, Colombia's first-level divisions of
+  the time), or a city inside such a named division (its admin1). Where an alternative gives
+  the country alone, a location that is that country counts too;
 - place_most_specific: as place, against the template's most specific level only.
 
 Names are compared folded (case, accents, punctuation) and without a leading article or
@@ -56,7 +57,7 @@ _COUNTRY_NAMES = {"BOLIVIA": "BO", "VENEZUELA": "VE", "UNITED STATES": "US", "WE
 _TYPES = {"ATTACK": "ATTACK", "BOMBING": "BOMBING", "KIDNAPPING": "KIDNAPPING", "ARSON": "ARSON",
           "ROBBERY": "ROBBERY", "FORCED WORK STOPPAGE": "FORCED_WORK_STOPPAGE"}
 # Level types that name a first-level division, where a city's admin1 may match.
-_ADMIN_TYPES = frozenset({"DEPARTMENT", "PROVINCE", "STATE", "REGION"})
+_ADMIN_TYPES = frozenset({"DEPARTMENT", "PROVINCE", "STATE", "REGION", "INTENDANCY", "COMMISSARY"})
 _FILLER_SLOTS = ("PerpInd", "PerpOrg", "Target", "Victim", "Weapon")
 _ARTICLE = re.compile(r"^(?:la|las|los|lo|le|les|il|the|el|al)\s+")
 _TYPE_WORDS = re.compile(r"\b(?:city|town|department|province|municipality|neighborhood|district|region|canton|"

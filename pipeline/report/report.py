@@ -130,22 +130,21 @@ def build_report(gold_dir: Path, metrics: Path, records: Path, out: Path, n_enti
     if pairs:
         confusions = {s: event_confusion(p) for s, p in pairs.items()}
         written.append(plots.confusion_png(confusions, out / FIGURES["confusion"]))
-        blocks += [Block("h2", "Event-type confusion"),
-                   Block("p", "Gold events (rows) against the pipeline's (columns), paired by trigger as the scorer "
-                              "pairs them, then regardless of type; (none): missed gold events (last column), "
-                              "spurious predictions (last row)."),
-                   Block("img", "Event-type confusion matrix", html=FIGURES["confusion"])]
+        blocks += _figure("Event-type confusion",
+                          "Gold events (rows) against the pipeline's (columns), paired by trigger as the scorer "
+                          "pairs them, then regardless of type; (none): missed gold events (last column), "
+                          "spurious predictions (last row).", "Event-type confusion matrix", "confusion")
         for split, confusion in confusions.items():
             blocks += [Block("h3", f"{split}"), confusion_table(confusion)]
 
     curves = _load(metrics / "relations-pr.json")
     if curves is not None:
         written.append(plots.relations_pr_png(curves, out / FIGURES["pr"]))
-        blocks += [Block("h2", "Relations: precision-recall curve"),
-                   Block("p", "The trained relation and event-argument linkers (models/relations, opt-in in the "
-                              "default pipeline) with the gold entities and events given, their calibrated score "
-                              "thresholded from 0.02 to 0.98; the dot is the threshold chosen on dev."),
-                   Block("img", "Relation linkers' precision-recall curve", html=FIGURES["pr"])]
+        blocks += _figure("Relations: precision-recall curve",
+                          "The trained relation and event-argument linkers (models/relations, opt-in in the "
+                          "default pipeline) with the gold entities and events given, their calibrated score "
+                          "thresholded from 0.02 to 0.98; the dot is the threshold chosen on dev.",
+                          "Relation linkers' precision-recall curve", "pr")
         rows = [(name, f"{linker['threshold']:g}", split, *(_f(linker[split]["at_threshold"][m]) for m in ("p", "r", "f")))
                 for name, linker in curves["linkers"].items() for split in linker["splits"]]
         blocks.append(Block("table", header=("linker", "threshold", "split", "P", "R", "F"), rows=tuple(rows)))
@@ -170,6 +169,11 @@ def build_report(gold_dir: Path, metrics: Path, records: Path, out: Path, n_enti
     (out / "report.md").write_text(md, encoding="utf-8")
     (out / "report.html").write_text(page, encoding="utf-8")
     return [out / "report.md", out / "report.html", *written]
+
+
+def _figure(title: str, caption: str, alt: str, figure: str) -> list[Block]:
+    """A section holding one of the report's plots: heading, caption, image."""
+    return [Block("h2", title), Block("p", caption), Block("img", alt, html=FIGURES[figure])]
 
 
 def _example_text(error) -> str:
