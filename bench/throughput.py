@@ -300,7 +300,8 @@ def _measure_kind(spec: dict) -> dict:
     if kind == "engine":
         return measure_engine(spec["engine"], spec["articles"], spec["batch_size"], spec["n_process"])
     if kind == "scale":
-        with open(spec["log"], "a", encoding="utf-8") as log:
+        # The log holds this run's samples only: --parts scale-log summarises the run it records.
+        with open(spec["log"], "w", encoding="utf-8") as log:
             return measure_scale(Path(spec["archive"]), spec["n_process"], spec["batch_size"], spec["every"], log)
     raise ValueError(kind)
 
