@@ -34,6 +34,9 @@ def run(
     n_process: int = typer.Option(1, "--n-process", min=1,
                                   help="worker processes (with --engine dask: LocalCluster workers)"),
     batch_size: int = typer.Option(32, "--batch-size", min=1),
+    batch_chars: int = typer.Option(32_000, "--batch-chars", min=1,
+                                    help="a batch also closes at this many characters, which bounds a worker's "
+                                         "memory (an article longer than this goes alone)"),
     max_chars: int = typer.Option(1_000_000, "--max-chars", help="longer articles are quarantined"),
     strict: bool = typer.Option(False, "--strict", help="exit 3 when any input was quarantined"),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or dask (needs the 'dist' extra)"),
@@ -54,7 +57,7 @@ def run(
         raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
-    common = dict(db_url=db, quarantine_path=quarantine, batch_size=batch_size,
+    common = dict(db_url=db, quarantine_path=quarantine, batch_size=batch_size, batch_chars=batch_chars,
                   limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv),
                   db_retry_seconds=db_retry_for)
     try:

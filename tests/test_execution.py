@@ -139,3 +139,18 @@ def test_manifest_longer_than_its_output_is_rebuilt_from_the_output(tmp_path):
     assert list(manifest.keys()) == [("b", "h-b")]
     manifest.close()
     assert manifest_path(tmp_path / "x.jsonl").name == "x.manifest.jsonl"
+
+
+def test_batches_close_at_the_article_count_or_the_character_budget():
+    from pipeline.execution.run import batched
+    from pipeline.ingest import ArticleLimits, make_article
+
+    def articles(*lengths):
+        return [make_article("x" * n, f"a{i}", ArticleLimits(), article_id=f"a{i}") for i, n in enumerate(lengths)]
+
+    sizes = [[len(a.text) for a in batch] for batch in batched(articles(10, 10, 10, 10, 10), 2, 1000)]
+    assert sizes == [[10, 10], [10, 10], [10]]
+    # Long articles split batches; one longer than the budget goes alone, and nothing is dropped.
+    sizes = [[len(a.text) for a in batch] for batch in batched(articles(400, 400, 400, 5000, 100, 100), 32, 1000)]
+    assert sizes == [[400, 400], [400], [5000], [100, 100]]
+    assert [len(b) for b in batched(articles(400, 400, 400), 32)] == [3]  # no budget: the count alone

@@ -48,6 +48,7 @@ def run_dask(
     db_url: Optional[str] = None,
     quarantine_path: Optional[Path] = None,
     batch_size: int = 32,
+    batch_chars: int = RunOptions.batch_chars,
     limits: ArticleLimits = ArticleLimits(),
     run_id: Optional[str] = None,
     command: str = "",
@@ -59,8 +60,9 @@ def run_dask(
     except ImportError as error:  # pragma: no cover - the message is the point
         raise RuntimeError("--engine dask needs the 'dist' extra: pip install 'news-pipeline[dist]'") from error
 
-    options = RunOptions(db_url=db_url, quarantine_path=quarantine_path, batch_size=batch_size, limits=limits,
-                         run_id=run_id, command=command, on_progress=on_progress, db_retry_seconds=db_retry_seconds)
+    options = RunOptions(db_url=db_url, quarantine_path=quarantine_path, batch_size=batch_size, batch_chars=batch_chars,
+                         limits=limits, run_id=run_id, command=command, on_progress=on_progress,
+                         db_retry_seconds=db_retry_seconds)
     run = Run(inputs, out, options)
     cluster = client = None
     try:

@@ -28,14 +28,16 @@ def run_local(
     quarantine_path: Optional[Path] = None,
     n_process: int = 1,
     batch_size: int = 32,
+    batch_chars: int = RunOptions.batch_chars,
     limits: ArticleLimits = ArticleLimits(),
     run_id: Optional[str] = None,
     command: str = "",
     on_progress: Optional[Callable[[int], None]] = None,
     db_retry_seconds: float = 120.0,
 ) -> RunSummary:
-    options = RunOptions(db_url=db_url, quarantine_path=quarantine_path, batch_size=batch_size, limits=limits,
-                         run_id=run_id, command=command, on_progress=on_progress, db_retry_seconds=db_retry_seconds)
+    options = RunOptions(db_url=db_url, quarantine_path=quarantine_path, batch_size=batch_size, batch_chars=batch_chars,
+                         limits=limits, run_id=run_id, command=command, on_progress=on_progress,
+                         db_retry_seconds=db_retry_seconds)
     run = None
     try:
         # Ctrl-C is caught from the start: while the sinks open, it stops the run before its first batch.

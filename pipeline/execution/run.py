@@ -11,7 +11,6 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -45,6 +44,9 @@ class RunOptions:
     db_url: Optional[str] = None
     quarantine_path: Optional[Path] = None
     batch_size: int = 32
+    # A batch also closes at this many characters of text: a worker's memory is then bounded by the
+    # budget, not by how many long articles happen to share a batch (one longer article goes alone).
+    batch_chars: int = 32_000
     limits: ArticleLimits = ArticleLimits()
     run_id: Optional[str] = None
     command: str = ""
@@ -81,9 +83,18 @@ class Deduplicator:
                 yield item
 
 
-def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+def batched(items: Iterable[Article], size: int, max_chars: Optional[int] = None) -> Iterator[list[Article]]:
+    """Batches of at most ``size`` articles and, where a batch holds more than one, at most
+    ``max_chars`` characters of text."""
+    batch: list[Article] = []
+    chars = 0
+    for article in items:
+        if batch and (len(batch) >= size or max_chars is not None and chars + len(article.text) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(article)
+        chars += len(article.text)
+    if batch:
         yield batch
 
 
@@ -131,7 +142,8 @@ class Run:
         self.sql = (SqlSink(options.db_url, run_id=options.run_id, command=options.command,
                             pipeline_version=__version__, retry=RetryPolicy(patience=options.db_retry_seconds))
                     if options.db_url else None)
-        self.batches = batched(dedup.filter(read_inputs(inputs, options.limits)), options.batch_size)
+        self.batches = batched(dedup.filter(read_inputs(inputs, options.limits)), options.batch_size,
+                               options.batch_chars)
 
     def write(self, records: list[ArticleRecord]) -> None:
         if self.sql is not None:
