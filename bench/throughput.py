@@ -316,7 +316,10 @@ def part_reuters(n_articles: int, batch_size: int) -> dict:
                in_child({"kind": "engine", "engine": "local", "n_process": 2, **common}),
                in_child({"kind": "engine", "engine": "dask", "n_process": 2, **common})]
     base_2 = in_child({"kind": "base_multiprocess", "n_process": 2, **common})
+    from pipeline.execution.run import RunOptions
+
     return {"corpus": "Reuters-21578", "articles": n_articles, "batch_size": batch_size,
+            "batch_chars": RunOptions.batch_chars,
             "one_process": {"base": base, "full": full}, "engines": engines, "base_2_process": base_2}
 
 
@@ -349,8 +352,10 @@ def part_scale(n_articles: int, n_process: int, batch_size: int, every: int, arc
         print(f"built {archive} in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     result = in_child({"kind": "scale", "archive": str(archive), "n_process": n_process, "batch_size": batch_size,
                        "every": every, "log": str(log)})
+    from pipeline.execution.run import RunOptions
+
     return {"corpus": f"synthetic: {n_articles} articles recombined from Reuters-21578 paragraphs (bench/synthetic.py)",
-            "archive": archive.name, "archive_bytes": archive.stat().st_size, **result}
+            "batch_chars": RunOptions.batch_chars, "archive": archive.name, "archive_bytes": archive.stat().st_size, **result}
 
 
 def _growth(first: dict, last: dict) -> dict:
