@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import srsly
 from spacy import util
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_UPPER, LENGTH
 from spacy.language import Language
 from spacy.pipeline.ner import DEFAULT_NER_MODEL, EntityRecognizer
 from spacy.tokens import Doc, Span
@@ -116,13 +117,19 @@ class Truecaser:
 
 
 def document_case(doc: Doc) -> Optional[str]:
-    """'upper' or 'lower' for a document written (almost) all in one case, else None."""
-    words = [t.text for t in doc if t.is_alpha and len(t) > 1]
-    if not words:
+    """'upper' or 'lower' for a document written (almost) all in one case, else None. Counts the
+    words of two letters or more; read from the lexemes' flags in one array, since building a
+    Token per word costs more than a component's work on a short article."""
+    if not len(doc):
         return None
-    if sum(w.isupper() for w in words) >= UPPER_SHARE * len(words):
+    alpha, length, upper, lower = doc.to_array([IS_ALPHA, LENGTH, IS_UPPER, IS_LOWER]).T
+    words = (alpha == 1) & (length > 1)
+    n_words = int(words.sum())
+    if not n_words:
+        return None
+    if int((words & (upper == 1)).sum()) >= UPPER_SHARE * n_words:
         return "upper"
-    if sum(w.islower() for w in words) >= LOWER_SHARE * len(words):
+    if int((words & (lower == 1)).sum()) >= LOWER_SHARE * n_words:
         return "lower"
     return None
 
@@ -297,22 +304,34 @@ class TruecasingEntityRecognizer(EntityRecognizer):
 
     def __call__(self, doc: Doc) -> Doc:
         view = self._view(doc)
+        names = self._set_aside(doc) if view is doc and self.spans_key is not None else None
         super().__call__(view)
-        return self._copy_entities(view, doc)
+        return self._copy_entities(view, doc, names)
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
         for batch in util.minibatch(docs, size=batch_size):
             views = [self._view(doc) for doc in batch]
+            # With spans_key, a cased document is predicted on in place, its entities set aside: the
+            # recognizer keeps preset entities, and copying the Doc costs more than setting them back.
+            names = {id(doc): self._set_aside(doc) for doc, view in zip(batch, views)
+                     if view is doc and self.spans_key is not None}
             for doc, view in zip(batch, super().pipe(views, batch_size=batch_size)):
-                yield self._copy_entities(view, doc)
+                yield self._copy_entities(view, doc, names.get(id(doc)))
 
     def _view(self, doc: Doc) -> Doc:
-        view = self.truecaser.view(doc)
-        if view is doc and self.spans_key is not None:  # predict on a copy: doc.ents stay as they are
-            view = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
-        return view
+        return self.truecaser.view(doc)
 
-    def _copy_entities(self, view: Doc, doc: Doc) -> Doc:
+    @staticmethod
+    def _set_aside(doc: Doc) -> tuple[Span, ...]:
+        names = doc.ents
+        doc.set_ents([], default="missing")  # as a new Doc: no entity annotation at all
+        return names
+
+    def _copy_entities(self, view: Doc, doc: Doc, names: Optional[tuple[Span, ...]] = None) -> Doc:
+        if names is not None:  # predicted in place: the spans layer gets the predictions, doc.ents its names back
+            doc.spans[self.spans_key] = list(doc.ents)
+            doc.ents = names
+            return doc
         if view is doc:
             return doc
         spans = [Span(doc, ent.start, ent.end, label=ent.label) for ent in view.ents]

@@ -18,6 +18,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from ..normalize.dates import infer_publication_window, normalize_date
+from .entities import document_case
 from ..normalize.actors import load_registry
 from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
 
@@ -227,9 +228,7 @@ def english_words(nlp: Language) -> tuple[frozenset[str], frozenset[str]]:
 
 def _caseless(doc: Doc) -> bool:
     """Written all in capitals or all in lower case, where case tells no name from a word."""
-    words = [t.text for t in doc if t.is_alpha and len(t) > 1]
-    return bool(words) and (sum(w.isupper() for w in words) >= 0.8 * len(words) or
-                            sum(w.islower() for w in words) >= 0.98 * len(words))
+    return document_case(doc) is not None
 
 
 def _is_word(ent: Span, words: tuple[frozenset[str], frozenset[str]], gazetteer) -> bool:
