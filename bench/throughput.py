@@ -242,26 +242,35 @@ def measure_scale(archive: Path, n_process: int, batch_size: int, every: int, lo
     done = 0
     next_sample = every
     started = time.perf_counter()
+    latest: dict = {}
+
+    def sample_now() -> dict:
+        workers = worker_rss_mb() if n_process > 1 else {os.getpid(): {
+            "rss_mb": round(_status_kb(os.getpid(), "VmRSS") / 1024, 1),
+            "peak_rss_mb": round(_status_kb(os.getpid(), "VmHWM") / 1024, 1)}}
+        for pid, cpu in cpu_by_pid(list(workers)).items():
+            workers[pid]["cpu_s"] = round(cpu, 1)
+        return {"articles": done, "seconds": round(time.perf_counter() - started, 1),
+                "parent_rss_mb": round(_status_kb(os.getpid(), "VmRSS") / 1024, 1),
+                "workers": {str(pid): values for pid, values in workers.items()}}
 
     def on_progress(count: int) -> None:
-        nonlocal done, next_sample
+        nonlocal done, next_sample, latest
         done += count
+        # Every batch is sampled (a few /proc reads) and the latest kept: the workers exit with the
+        # run, so the sample after the last batch is the only one that covers the whole archive.
+        latest = sample_now()
         if done >= next_sample:
-            workers = worker_rss_mb() if n_process > 1 else {os.getpid(): {
-                "rss_mb": round(_status_kb(os.getpid(), "VmRSS") / 1024, 1),
-                "peak_rss_mb": round(_status_kb(os.getpid(), "VmHWM") / 1024, 1)}}
-            for pid, cpu in cpu_by_pid(list(workers)).items():
-                workers[pid]["cpu_s"] = round(cpu, 1)
-            sample = {"articles": done, "seconds": round(time.perf_counter() - started, 1),
-                      "parent_rss_mb": round(_status_kb(os.getpid(), "VmRSS") / 1024, 1),
-                      "workers": {str(pid): values for pid, values in workers.items()}}
-            samples.append(sample)
-            print(json.dumps(sample), file=log, flush=True)
+            samples.append(latest)
+            print(json.dumps(latest), file=log, flush=True)
             next_sample += every
 
     with tempfile.TemporaryDirectory() as tmp:
         summary = run_local([archive], Path(tmp) / "records.jsonl", n_process=n_process, batch_size=batch_size,
                             on_progress=on_progress)
+    if latest and (not samples or samples[-1] is not latest):
+        samples.append({**latest, "last": True})
+        print(json.dumps(samples[-1]), file=log, flush=True)
     peak = self_peak_rss_mb() if n_process == 1 else children_peak_rss_mb()
     result = {"pipeline": "full", "engine": "local (news-pipeline run)", "n_process": n_process,
               **_rates(summary.articles, summary.words, summary.seconds), "events": summary.events,
@@ -308,10 +317,15 @@ def _measure_kind(spec: dict) -> dict:
 
 # --- parts --------------------------------------------------------------------------------------
 
-def part_reuters(n_articles: int, batch_size: int) -> dict:
+def part_reuters(n_articles: int, batch_size: int, repeats: int = 3) -> dict:
     common = {"articles": n_articles, "batch_size": batch_size}
-    base = in_child({"kind": "in_process", "pipeline": "base", **common})
-    full = in_child({"kind": "in_process", "pipeline": "full", **common})
+    # The base model and the full pipeline alternate, `repeats` times each, and the median run of each
+    # is compared: one pass of each is at the mercy of whatever else the host does in its minute.
+    runs = {"base": [], "full": []}
+    for _ in range(repeats):
+        for pipeline in ("base", "full"):
+            runs[pipeline].append(in_child({"kind": "in_process", "pipeline": pipeline, **common}))
+    base, full = (_median_run(runs[pipeline]) for pipeline in ("base", "full"))
     engines = [in_child({"kind": "engine", "engine": "local", "n_process": 1, **common}),
                in_child({"kind": "engine", "engine": "local", "n_process": 2, **common}),
                in_child({"kind": "engine", "engine": "dask", "n_process": 2, **common})]
@@ -320,7 +334,15 @@ def part_reuters(n_articles: int, batch_size: int) -> dict:
 
     return {"corpus": "Reuters-21578", "articles": n_articles, "batch_size": batch_size,
             "batch_chars": RunOptions.batch_chars,
-            "one_process": {"base": base, "full": full}, "engines": engines, "base_2_process": base_2}
+            "one_process": {"base": base, "full": full, "repeats": repeats,
+                            "words_per_cpu_sec_runs": {p: [r["words_per_cpu_sec"] for r in rs]
+                                                       for p, rs in runs.items()}},
+            "engines": engines, "base_2_process": base_2}
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median words per CPU-second."""
+    return sorted(runs, key=lambda r: r["words_per_cpu_sec"])[len(runs) // 2]
 
 
 def derive_ratios(reuters: dict) -> dict:
@@ -421,6 +443,7 @@ def main() -> None:
                         help="comma-separated: reuters, scale; or scale-log to summarise an unfinished scale run's log")
     parser.add_argument("--articles", type=int, default=1000, help="Reuters articles for the comparisons")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=3, help="alternating one-process runs of base and full")
     parser.add_argument("--scale-articles", type=int, default=100_000)
     parser.add_argument("--scale-n-process", type=int, default=2)
     parser.add_argument("--scale-every", type=int, default=10_000, help="sample worker RSS every N articles")
@@ -436,7 +459,7 @@ def main() -> None:
     report: dict = {}
     parts = set(args.parts.split(","))
     if "reuters" in parts:
-        report["reuters"] = part_reuters(args.articles, args.batch_size)
+        report["reuters"] = part_reuters(args.articles, args.batch_size, args.repeats)
         report["reuters"]["command"] = " ".join(["python", *sys.argv])
     if "scale" in parts:
         args.scale_log.parent.mkdir(parents=True, exist_ok=True)
