@@ -229,8 +229,15 @@ def collect_speed(path: Path) -> Optional[dict]:
              "load_average_during_runs": sorted({round(avg[0][0]) for run in reuters.get("engines", [])
                                                  if (avg := run.get("load_average"))})}
     if "scale" in bench:
-        speed["scale"] = {k: bench["scale"].get(k) for k in ("corpus", "largest_size_measured", "articles_per_sec_so_far",
-                                                             "peak_rss_mb_per_worker")}
+        scale = bench["scale"]
+        complete = scale.get("complete", True)
+        # A finished run gives its whole-run rate and size; an unfinished one what it reached.
+        speed["scale"] = {"corpus": scale.get("corpus"), "complete": complete,
+                          "articles": scale.get("articles") if complete else scale.get("largest_size_measured"),
+                          "articles_per_sec": scale.get("articles_per_sec" if complete else "articles_per_sec_so_far"),
+                          "peak_rss_mb_per_worker": scale.get("peak_rss_mb_per_worker"),
+                          "rss_growth": (scale.get("rss_growth") or {}).get("max"),
+                          "rss_growth_to": (scale.get("rss_growth") or {}).get("to_articles")}
     return speed
 
 
@@ -440,8 +447,11 @@ def _speed(speed: Optional[dict]) -> list[str]:
                      f"articles/s, peak RSS {run['peak_rss_mb_per_worker']} MB per worker;")
     if speed.get("scale"):
         s = speed["scale"]
-        lines.append(f"- at scale ({s['corpus']}): {s['articles_per_sec_so_far']} articles/s up to "
-                     f"{s['largest_size_measured']} articles, peak RSS {s['peak_rss_mb_per_worker']} MB per worker.")
+        extent = f"over all {s['articles']} articles" if s.get("complete", True) else f"up to {s['articles']} articles"
+        growth = (f", each worker's peak RSS up {s['rss_growth']:.1%} at most from the first sample to the one at "
+                  f"{s['rss_growth_to']} articles" if s.get("rss_growth") is not None else "")
+        lines.append(f"- at scale ({s['corpus']}), 2 processes: {s['articles_per_sec']} articles/s {extent}, "
+                     f"peak RSS {s['peak_rss_mb_per_worker']} MB per worker{growth}.")
     if speed.get("load_average_during_runs"):
         lines.append(f"\nLoad average during the runs: {speed['load_average_during_runs']} on 2 cores: wall-clock "
                      "rates are lower bounds.")
