@@ -303,23 +303,20 @@ class TruecasingEntityRecognizer(EntityRecognizer):
         self.spans_key = None
 
     def __call__(self, doc: Doc) -> Doc:
-        view = self._view(doc)
+        view = self.truecaser.view(doc)
         names = self._set_aside(doc) if view is doc and self.spans_key is not None else None
         super().__call__(view)
         return self._copy_entities(view, doc, names)
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
         for batch in util.minibatch(docs, size=batch_size):
-            views = [self._view(doc) for doc in batch]
+            views = [self.truecaser.view(doc) for doc in batch]
             # With spans_key, a cased document is predicted on in place, its entities set aside: the
             # recognizer keeps preset entities, and copying the Doc costs more than setting them back.
             names = {id(doc): self._set_aside(doc) for doc, view in zip(batch, views)
                      if view is doc and self.spans_key is not None}
             for doc, view in zip(batch, super().pipe(views, batch_size=batch_size)):
                 yield self._copy_entities(view, doc, names.get(id(doc)))
-
-    def _view(self, doc: Doc) -> Doc:
-        return self.truecaser.view(doc)
 
     @staticmethod
     def _set_aside(doc: Doc) -> tuple[Span, ...]:

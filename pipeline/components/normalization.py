@@ -176,7 +176,7 @@ def make_news_places(nlp: Language, name: str):
     registry = load_registry()
 
     def news_places(doc: Doc) -> Doc:
-        caseless = _caseless(doc)
+        caseless = document_case(doc) is not None  # all capitals or all lower case: case tells no name from a word
         _find_places(doc, gazetteer, words if caseless else (frozenset(), frozenset()))
         dateline, abroad, dateline_end = _dateline(doc, gazetteer)
         places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS]
@@ -224,11 +224,6 @@ def english_words(nlp: Language) -> tuple[frozenset[str], frozenset[str]]:
     table = lookups.get_table("lemma_index")
     others = [word for pos in ("verb", "adj", "adv") for word in table.get(pos, [])]
     return frozenset(w for w in table.get("noun", []) if "_" not in w), frozenset(w for w in others if "_" not in w)
-
-
-def _caseless(doc: Doc) -> bool:
-    """Written all in capitals or all in lower case, where case tells no name from a word."""
-    return document_case(doc) is not None
 
 
 def _is_word(ent: Span, words: tuple[frozenset[str], frozenset[str]], gazetteer) -> bool:

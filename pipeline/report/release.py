@@ -232,7 +232,7 @@ def collect_speed(path: Path) -> Optional[dict]:
         scale = bench["scale"]
         complete = scale.get("complete", True)
         # A finished run gives its whole-run rate and size; an unfinished one what it reached.
-        speed["scale"] = {"corpus": scale.get("corpus"), "complete": complete,
+        speed["scale"] = {"corpus": scale.get("corpus"), "complete": complete, "n_process": scale.get("n_process"),
                           "articles": scale.get("articles") if complete else scale.get("largest_size_measured"),
                           "articles_per_sec": scale.get("articles_per_sec" if complete else "articles_per_sec_so_far"),
                           "peak_rss_mb_per_worker": scale.get("peak_rss_mb_per_worker"),
@@ -450,8 +450,8 @@ def _speed(speed: Optional[dict]) -> list[str]:
         extent = f"over all {s['articles']} articles" if s.get("complete", True) else f"up to {s['articles']} articles"
         growth = (f", each worker's peak RSS up {s['rss_growth']:.1%} at most from the first sample to the one at "
                   f"{s['rss_growth_to']} articles" if s.get("rss_growth") is not None else "")
-        lines.append(f"- at scale ({s['corpus']}), 2 processes: {s['articles_per_sec']} articles/s {extent}, "
-                     f"peak RSS {s['peak_rss_mb_per_worker']} MB per worker{growth}.")
+        lines.append(f"- at scale ({s['corpus']}), {s['n_process']} processes: {s['articles_per_sec']} articles/s "
+                     f"{extent}, peak RSS {s['peak_rss_mb_per_worker']} MB per worker{growth}.")
     if speed.get("load_average_during_runs"):
         lines.append(f"\nLoad average during the runs: {speed['load_average_during_runs']} on 2 cores: wall-clock "
                      "rates are lower bounds.")
