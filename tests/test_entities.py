@@ -40,6 +40,16 @@ def test_truecaser_restores_known_forms_names_and_acronyms():
     assert Truecaser({"gunman": "gunman"}).word("GUNMEN", False) == "gunmen"
 
 
+def test_truecaser_lowers_unknown_derived_words_but_not_names():
+    truecaser = Truecaser({"hegemony": "hegemony", "genocide": "genocide", "popular": "popular", "patriot": "Patriot"})
+    # Adjectives made from known words, English endings, and prefixed words are not names.
+    assert [truecaser.word(w, False) for w in ("HEGEMONIC", "GENOCIDAL", "ANTIPOPULAR", "ANTIPATRIOTIC")] == [
+        "hegemonic", "genocidal", "antipopular", "antipatriotic"]
+    # Unknown names stay names, also those that start like a prefix or end like a derivation.
+    assert [truecaser.word(w, False) for w in ("ANTIOQUIA", "VIDAL", "CABRAL", "ISAACS", "PRORRATEO")] == [
+        "Antioquia", "Vidal", "Cabral", "Isaacs", "Prorrateo"]
+
+
 def test_truecaser_counts_forms_outside_sentence_starts_and_headlines():
     nlp = English()
     texts = ["ARMY CHIEF QUITS\nThe Army of Chile said the army and Chile agree.", "Troops of the army left Chile."]

@@ -30,6 +30,15 @@ _SENTENCE_END = frozenset({".", "!", "?", ":", "--"})
 # Inflections tried when a word is not in the table: "substations" is written as "substation" is.
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""),
              ("men", "man"))
+# Adjectives made from a known word ("HEGEMONIC", "GENOCIDAL"), when the word is long enough not to
+# be a name's first syllables ("VIDAL" is not "vid" + "al").
+_DERIVATIONS = (("ic", "y"), ("ic", ""), ("al", "e"), ("al", ""))
+# Endings of English adjectives and abstract nouns that names (Spanish ones included) do not
+# have: an unknown "ANTIPATRIOTIC" or "REVOLUTIONARINESS" is a word, not a surname.
+_WORD_ENDINGS = ("ical", "istic", "otic", "ous", "ive", "ness", "ment", "ization", "isation")
+# Prefixes glued to an ordinary word ("ANTIPOPULAR", "COUNTERINSURGENCY"): the rest must be a
+# known lower-case word (or end like one), so that "ANTIOQUIA" stays a name.
+_WORD_PREFIXES = ("anti", "counter", "non", "pro", "pre", "post", "inter", "multi", "semi", "pseudo", "ultra")
 _VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)
 
 
@@ -86,8 +95,22 @@ class Truecaser:
         return form
 
     def _is_lower_word(self, key: str) -> bool:
-        for suffix, replacement in _SUFFIXES:
-            if key.endswith(suffix) and len(key) > len(suffix) + 2:
+        """An unknown word written in lower case: an inflection or derivation of a known lower-case
+        word, a word with an English ending, or either behind a prefix."""
+        if self._is_inflected_word(key) or (key.endswith(_WORD_ENDINGS) and len(key) > 6):
+            return True
+        for prefix in _WORD_PREFIXES:
+            rest = key[len(prefix):].lstrip("-")
+            if key.startswith(prefix) and len(rest) >= 5:
+                form = self.forms.get(rest)
+                if (form is not None and form.islower()) or (form is None and self._is_lower_word(rest)):
+                    return True
+        return False
+
+    def _is_inflected_word(self, key: str) -> bool:
+        endings = [(suffix, replacement, 3) for suffix, replacement in _SUFFIXES]
+        for suffix, replacement, min_stem in endings + [(s, r, 5) for s, r in _DERIVATIONS]:
+            if key.endswith(suffix) and len(key) >= len(suffix) + min_stem:
                 stem = self.forms.get(key[:-len(suffix)] + replacement)
                 if stem is not None and stem.islower():
                     return True

@@ -1,0 +1,168 @@
+"""Names in the whole document: their ends tidied, and a name the NER found once found in its
+other mentions too.
+
+A statistical NER reads each mention in its own context and misses some repeats of a name it
+found elsewhere in the article: "COLONEL LUIS ARTURO ISAACS" is a PERSON, and two paragraphs
+later "ISAACS LEFT HIS HOUSE" is nothing. ``news_name_mentions`` adds, where no entity is:
+
+- every other mention of a name the NER found, with its label, where the NER gave every mention
+  it found the same label;
+- the surname of a person found with a first name or title ("Isaacs", "del Valle"), as PERSON.
+
+First the ends of names are tidied, as OntoNotes and our guidelines mark names:
+- a possessive is cut off ("Saddam Hussein's" -> "Saddam Hussein");
+- two persons joined by "and" are two ("The Prime Minister and President Hollande");
+- the people an organisation sends are not part of its name: "FMLN FIGHTERS" is a nominal actor
+  mention with the ORG "FMLN" in it, "Kurdish fighters" one with the NORP "Kurdish", "US
+  coalition forces" one with the GPE "US".
+Then entities are only added, never relabelled or removed.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..normalize.places import load_gazetteer
+from .actors import nationality_words
+from .entities import document_case
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+# Particles that belong to a surname: "DEL VALLE", "de la Cruz", "bin Laden", "al-Zarqawi".
+SURNAME_PARTICLES = frozenset({"de", "del", "la", "van", "von", "bin", "al", "el", "da", "dos"})
+MIN_NAME_CHARS = 3
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+_JOINERS = frozenset({"-", "–", "/"})
+# Plural nouns for the people of an organisation; "forces" only where the case shows it is no part of
+# the name ("Coalition forces", not "Armed Forces" or "ARMED FORCES").
+MEMBER_NOUNS = frozenset("""fighters troops militants guerrillas soldiers members supporters rebels gunmen insurgents
+terrorists commandos jihadists militiamen combatants loyalists officials forces""".split())
+
+
+@Language.component("news_name_mentions", requires=["doc.ents"], assigns=["doc.ents"])
+def news_name_mentions(doc: Doc) -> Doc:
+    _tidy(doc)
+    names = document_names(doc)
+    if not names:
+        return doc
+    # Longest first, looked up by their first word: one dictionary lookup per token.
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for words, label in sorted(names.items(), key=lambda item: -len(item[0])):
+        by_first[words[0]].append((words, label))
+    taken = [token.ent_iob_ in ("B", "I") for token in doc]
+    added = []
+    i = 0
+    while i < len(doc):
+        found = None
+        for words, label in by_first.get(doc[i].text, ()) if not taken[i] else ():
+            end = i + len(words)
+            if end <= len(doc) and tuple(t.text for t in doc[i:end]) == words and not any(taken[i:end]) \
+                    and not _inside_word(doc, i, end):
+                found = Span(doc, i, end, label=label)
+                break
+        if found is None:
+            i += 1
+            continue
+        added.append(found)
+        taken[found.start:found.end] = [True] * len(found)
+        i = found.end
+    if added:
+        doc.ents = sorted([*doc.ents, *added], key=lambda e: e.start)
+    return doc
+
+
+def _tidy(doc: Doc) -> None:
+    entities, changed = [], False
+    upper = document_case(doc) == "upper"
+    for ent in doc.ents:
+        if ent.label_ in NAME_LABELS and len(ent) > 1 and ent[-1].lower_ in POSSESSIVES:
+            ent, changed = Span(doc, ent.start, ent.end - 1, label=ent.label_), True
+        if ent.label_ == "ORG":
+            organisation = _without_members(ent, upper)
+            ent, changed = organisation or ent, changed or organisation is not None
+        parts = _persons(ent) if ent.label_ == "PERSON" else [ent]
+        changed = changed or len(parts) > 1
+        entities.extend(parts)
+    if changed:
+        doc.ents = entities
+
+
+def _without_members(ent: Span, upper: bool) -> Optional[Span]:
+    """The organisation, nationality or country named before a plural noun for its people, if
+    any: "FMLN" in "FMLN FIGHTERS", "Kurdish" in "Kurdish fighters", "US" in "US coalition forces"
+    (the lower-case words before the noun describe; they are no part of a name)."""
+    last = ent[-1]
+    if len(ent) < 2 or last.lower_ not in MEMBER_NOUNS or not (last.is_lower or (upper and last.lower_ != "forces")):
+        return None
+    start, end = ent.start + (ent[0].lower_ == "the"), ent.end - 1
+    while end > start and ent.doc[end - 1].is_lower and not upper:
+        end -= 1
+    if start >= end or not _capitalised(ent.doc[start]):
+        return None
+    name = ent.doc[start:end].text
+    if name.lower() in _nationalities():
+        return Span(ent.doc, start, end, label="NORP")
+    place = load_gazetteer().resolve(name)
+    return Span(ent.doc, start, end, label="GPE" if place is not None and place.kind == "country" else "ORG")
+
+
+_NATIONALITIES: Optional[frozenset[str]] = None
+
+
+def _nationalities() -> frozenset[str]:
+    global _NATIONALITIES
+    if _NATIONALITIES is None:
+        _NATIONALITIES = nationality_words()
+    return _NATIONALITIES
+
+
+def _persons(ent: Span) -> list[Span]:
+    """A PERSON span split at "and" where a capitalised word follows it and one precedes it:
+    names do not contain "and" (organisations do: "Foreign and Commonwealth Office")."""
+    parts, start = [], ent.start
+    for token in ent:
+        if token.lower_ == "and" and start < token.i and token.i + 1 < ent.end and _capitalised(ent.doc[token.i + 1]) \
+                and _capitalised(ent.doc[token.i - 1]):
+            parts.append(Span(ent.doc, start, token.i, label="PERSON"))
+            start = token.i + 1
+    return [*parts, Span(ent.doc, start, ent.end, label="PERSON")] if parts else [ent]
+
+
+def document_names(doc: Doc) -> dict[tuple[str, ...], str]:
+    """The names the NER found (as token texts), each with the one label it has everywhere in the
+    document, and the surnames of the persons it found with more than one word."""
+    labels: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for ent in doc.ents:
+        if ent.label_ in NAME_LABELS and len(ent.text) >= MIN_NAME_CHARS and _capitalised(ent[0]):
+            labels[tuple(t.text for t in ent)][ent.label_] += 1
+    # A name the NER read with two labels ("TIAR" as PERSON and as ORG) is left as it is.
+    names = {words: next(iter(counts)) for words, counts in labels.items() if len(counts) == 1}
+    for ent in doc.ents:
+        surname = _surname(ent) if ent.label_ == "PERSON" else None
+        if surname is not None:
+            names.setdefault(surname, "PERSON")
+    return names
+
+
+def _surname(ent: Span) -> Optional[tuple[str, ...]]:
+    words = [t for t in ent if not t.is_space]
+    if len(words) < 2 or not words[-1].is_alpha or len(words[-1]) < MIN_NAME_CHARS or not _capitalised(words[-1]):
+        return None
+    if len(words) >= 3 and words[-2].lower_ in SURNAME_PARTICLES:
+        return words[-2].text, words[-1].text
+    return (words[-1].text,)
+
+
+def _capitalised(token) -> bool:
+    return token.text[:1].isupper()
+
+
+def _inside_word(doc: Doc, start: int, end: int) -> bool:
+    """Glued to a longer word ("Al" in "Al-Nusra", "U.S." in "PANAMANIAN-U.S."): not a mention of
+    its own."""
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    return (before is not None and not before.whitespace_ and (before.is_alpha or before.text in _JOINERS)) or \
+        (after is not None and not doc[end - 1].whitespace_ and (after.is_alpha or after.text in _JOINERS))
