@@ -17,6 +17,23 @@ def blank_nlp():
     return English()
 
 
+@pytest.fixture
+def doc_with_ents(blank_nlp):
+    """A blank-pipeline Doc with entities marked by (surface, label, nth occurrence of the surface)."""
+    def make(text: str, marks):
+        doc = blank_nlp(text)
+        spans = []
+        for surface, label, nth in marks:
+            start = -1
+            for _ in range(nth + 1):
+                start = text.index(surface, start + 1)
+            spans.append(doc.char_span(start, start + len(surface), label=label))
+        doc.ents = spans
+        return doc
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from pipeline.language import build_pipeline

@@ -46,25 +46,10 @@ def test_lowercase_phrase_is_not_a_group(annotate):
     assert not any(ent._.canonical == "Islamic State" for ent in doc.ents)
 
 
-def _doc_with_ents(text, marks):
-    from spacy.lang.en import English
-    from spacy.tokens import Span
-
-    doc = English()(text)
-    spans = []
-    for surface, label, nth in marks:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(surface, start + 1)
-        spans.append(doc.char_span(start, start + len(surface), label=label))
-    doc.ents = spans
-    return doc
-
-
-def test_aliases_within_a_document_resolve_to_the_long_form():
+def test_aliases_within_a_document_resolve_to_the_long_form(doc_with_ents):
     from pipeline.components.actors import DocumentActors
 
-    doc = _doc_with_ents(
+    doc = doc_with_ents(
         "THE MOVIMIENTO DE UNIDAD POPULAR [MUP] AND PRESIDENT VINICIO CEREZO MET. CEREZO SAID THE MOVEMENT "
         "AND THE MUP WILL TALK. THE FARABUNDO MARTI NATIONAL LIBERATION FRONT SAID THE FRONT AGREES.",
         [("MOVIMIENTO DE UNIDAD POPULAR", "ORG", 0), ("MUP", "ORG", 0), ("PRESIDENT VINICIO CEREZO", "PERSON", 0),
@@ -77,24 +62,24 @@ def test_aliases_within_a_document_resolve_to_the_long_form():
                          "Farabundo Marti National Liberation Front"]
 
 
-def test_a_national_army_named_without_its_country_is_read_from_context():
+def test_a_national_army_named_without_its_country_is_read_from_context(doc_with_ents):
     from pipeline.components.actors import DocumentActors
 
-    doc = _doc_with_ents("SALVADORAN SOLDIERS CLASHED. THE ARMED FORCES SAID SALVADORAN TROOPS WON.",
+    doc = doc_with_ents("SALVADORAN SOLDIERS CLASHED. THE ARMED FORCES SAID SALVADORAN TROOPS WON.",
                          [("SALVADORAN", "NORP", 0), ("ARMED FORCES", "ORG", 0), ("SALVADORAN", "NORP", 1)])
     assert DocumentActors(doc, load_registry()).resolve(doc.ents[1]) == ("Salvadoran Armed Forces", "state_security")
-    alone = _doc_with_ents("THE ARMED FORCES SAID.", [("ARMED FORCES", "ORG", 0)])
+    alone = doc_with_ents("THE ARMED FORCES SAID.", [("ARMED FORCES", "ORG", 0)])
     assert DocumentActors(alone, load_registry()).resolve(alone.ents[0])[0] == "Armed Forces"
 
 
-def test_rule_matches_replace_covered_entities_only():
+def test_rule_matches_replace_covered_entities_only(doc_with_ents):
     from spacy.tokens import Span
 
     from pipeline.components.actors import merge_entities
 
     text = ("the brutal Asad regime fired an RPG and 500 KG OF DYNAMITE GEL at Tehreek-e-Taliban Pakistan and "
             "The Revolutionary Armed Forces of Colombia")
-    doc = _doc_with_ents(text, [("the brutal Asad regime", "ORG", 0), ("RPG", "ORG", 0),
+    doc = doc_with_ents(text, [("the brutal Asad regime", "ORG", 0), ("RPG", "ORG", 0),
                                 ("500 KG OF DYNAMITE GEL", "WEAPON", 0), ("Tehreek", "ORG", 0),
                                 ("The Revolutionary Armed Forces of Colombia", "ORG", 0)])
     matches = [doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in
@@ -142,7 +127,7 @@ def test_entities_do_not_cross_line_breaks():
     assert within_a_line(whole) is whole
 
 
-def test_titles_countries_and_unregistered_national_forces():
+def test_titles_countries_and_unregistered_national_forces(doc_with_ents):
     from pipeline.components.actors import DocumentActors
     from pipeline.normalize.actors import country_name, strip_titles
 
@@ -151,17 +136,17 @@ def test_titles_countries_and_unregistered_national_forces():
     assert strip_titles("The Foreign Secretary") == "Foreign Secretary"
     assert country_name("the U.S.") == "United States" and country_name("The UK") == "United Kingdom"
     assert country_name("Russia") == "Russia"
-    doc = _doc_with_ents("ARGENTINE OFFICERS SAID THE NAVY AND THE UK DISAGREE.",
+    doc = doc_with_ents("ARGENTINE OFFICERS SAID THE NAVY AND THE UK DISAGREE.",
                          [("ARGENTINE", "NORP", 0), ("NAVY", "ORG", 0), ("UK", "GPE", 0)])
     resolver = DocumentActors(doc, load_registry())
     assert resolver.resolve(doc.ents[1])[0] == "Argentine Navy"
     assert resolver.resolve(doc.ents[2]) == ("United Kingdom", "government")
 
 
-def test_a_title_resolves_to_its_holder_and_a_country_acting_to_the_country():
+def test_a_title_resolves_to_its_holder_and_a_country_acting_to_the_country(doc_with_ents):
     from pipeline.components.actors import DocumentActors
 
-    doc = _doc_with_ents("Foreign Secretary Boris Johnson met Lavrov. The Foreign Secretary said the UK and the "
+    doc = doc_with_ents("Foreign Secretary Boris Johnson met Lavrov. The Foreign Secretary said the UK and the "
                          "Secretary of State will act.",
                          [("Foreign Secretary Boris Johnson", "PERSON", 0), ("Lavrov", "PERSON", 0),
                           ("The Foreign Secretary", "PERSON", 0), ("the UK", "ORG", 0),

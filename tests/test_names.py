@@ -3,32 +3,20 @@ from spacy.lang.en import English
 from pipeline.components.names import document_names, news_name_mentions
 
 
-def _doc(text, marks):
-    doc = English()(text)
-    spans = []
-    for name, label, nth in marks:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(name, start + 1)
-        spans.append(doc.char_span(start, start + len(name), label=label))
-    doc.ents = spans
-    return doc
-
-
-def test_other_mentions_of_a_name_and_a_persons_surname_are_added():
+def test_other_mentions_of_a_name_and_a_persons_surname_are_added(doc_with_ents):
     text = ("COLONEL LUIS ARTURO ISAACS WAS KILLED BY THE FMLN IN SAN SALVADOR. ISAACS HAD LEFT SAN SALVADOR "
             "AFTER THE FMLN THREATENED HIM.")
-    doc = news_name_mentions(_doc(text, [("COLONEL LUIS ARTURO ISAACS", "PERSON", 0), ("FMLN", "ORG", 0),
+    doc = news_name_mentions(doc_with_ents(text, [("COLONEL LUIS ARTURO ISAACS", "PERSON", 0), ("FMLN", "ORG", 0),
                                          ("SAN SALVADOR", "GPE", 0)]))
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("COLONEL LUIS ARTURO ISAACS", "PERSON"), ("FMLN", "ORG"), ("SAN SALVADOR", "GPE"), ("ISAACS", "PERSON"),
         ("SAN SALVADOR", "GPE"), ("FMLN", "ORG")]
 
 
-def test_surname_particles_and_names_read_with_two_labels():
+def test_surname_particles_and_names_read_with_two_labels(doc_with_ents):
     text = ("Roberto del Valle met Sinjar officials. Sinjar was freed; TIAR and TIAR. Del Valle and del Valle left "
             "Sinjar and TIAR.")
-    doc = _doc(text, [("Roberto del Valle", "PERSON", 0), ("Sinjar", "GPE", 0), ("Sinjar", "GPE", 1),
+    doc = doc_with_ents(text, [("Roberto del Valle", "PERSON", 0), ("Sinjar", "GPE", 0), ("Sinjar", "GPE", 1),
                       ("TIAR", "PERSON", 0), ("TIAR", "ORG", 1)])
     names = document_names(doc)
     assert names[("del", "Valle")] == "PERSON" and names[("Sinjar",)] == "GPE" and ("TIAR",) not in names
@@ -37,47 +25,47 @@ def test_surname_particles_and_names_read_with_two_labels():
     assert added == [("del Valle", "PERSON"), ("Sinjar", "GPE")]
 
 
-def test_two_labels_lower_case_words_and_parts_of_words_are_left_alone():
+def test_two_labels_lower_case_words_and_parts_of_words_are_left_alone(doc_with_ents):
     text = ("Jordan (GPE) and Jordan (PERSON) met. Jordan left. The army of UK-France, PANAMANIAN-U.S. and "
             "Al-Nusra; Al said army in the U.S.")
-    doc = _doc(text, [("Jordan", "GPE", 0), ("Jordan", "PERSON", 1), ("army", "ORG", 0), ("Al", "PERSON", 1),
+    doc = doc_with_ents(text, [("Jordan", "GPE", 0), ("Jordan", "PERSON", 1), ("army", "ORG", 0), ("Al", "PERSON", 1),
                       ("U.S.", "GPE", 1)])
     assert ("Jordan",) not in document_names(doc) and ("army",) not in document_names(doc)
     before = [(e.start, e.end, e.label_) for e in doc.ents]
     assert [(e.start, e.end, e.label_) for e in news_name_mentions(doc).ents] == before
 
 
-def test_a_name_is_added_only_where_no_entity_is():
+def test_a_name_is_added_only_where_no_entity_is(doc_with_ents):
     text = "Hamas said. The Hamas leader Ismail Haniyeh and Haniyeh's aide."
-    doc = _doc(text, [("Hamas", "ORG", 0), ("The Hamas leader Ismail Haniyeh", "PERSON", 0)])
+    doc = doc_with_ents(text, [("Hamas", "ORG", 0), ("The Hamas leader Ismail Haniyeh", "PERSON", 0)])
     result = [(e.text, e.label_) for e in news_name_mentions(doc).ents]
     assert result == [("Hamas", "ORG"), ("The Hamas leader Ismail Haniyeh", "PERSON"), ("Haniyeh", "PERSON")]
     assert isinstance(news_name_mentions(English()("no names here")), type(doc))
 
 
-def test_a_names_possessive_is_cut_off():
+def test_a_names_possessive_is_cut_off(doc_with_ents):
     text = "Saddam Hussein's army and GENERAL THURMAN'S VISIT; the Peoples' Party."
-    doc = _doc(text, [("Saddam Hussein's", "PERSON", 0), ("THURMAN'S", "PERSON", 0), ("Peoples' Party", "ORG", 0)])
+    doc = doc_with_ents(text, [("Saddam Hussein's", "PERSON", 0), ("THURMAN'S", "PERSON", 0), ("Peoples' Party", "ORG", 0)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("Saddam Hussein", "PERSON"), ("THURMAN", "PERSON"), ("Peoples' Party", "ORG")]
 
 
-def test_two_persons_joined_by_and_are_two():
+def test_two_persons_joined_by_and_are_two(doc_with_ents):
     text = "The Prime Minister and President Hollande met the Foreign and Commonwealth Office and Mr Smith."
-    doc = _doc(text, [("The Prime Minister and President Hollande", "PERSON", 0),
+    doc = doc_with_ents(text, [("The Prime Minister and President Hollande", "PERSON", 0),
                       ("Foreign and Commonwealth Office", "ORG", 0), ("Mr Smith", "PERSON", 0)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("The Prime Minister", "PERSON"), ("President Hollande", "PERSON"), ("Foreign and Commonwealth Office", "ORG"),
         ("Mr Smith", "PERSON")]
 
 
-def test_an_organisations_people_are_not_part_of_its_name():
+def test_an_organisations_people_are_not_part_of_its_name(doc_with_ents):
     text = ("FMLN fighters, Coalition forces, the TTP militants, Kurdish fighters, US coalition forces and the Armed "
             "Forces met.")
-    doc = _doc(text, [("FMLN fighters", "ORG", 0), ("Coalition forces", "ORG", 0), ("the TTP militants", "ORG", 0),
+    doc = doc_with_ents(text, [("FMLN fighters", "ORG", 0), ("Coalition forces", "ORG", 0), ("the TTP militants", "ORG", 0),
                       ("Kurdish fighters", "ORG", 0), ("US coalition forces", "ORG", 0), ("the Armed Forces", "ORG", 0)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("FMLN", "ORG"), ("Coalition", "ORG"), ("TTP", "ORG"), ("Kurdish", "NORP"), ("US", "GPE"),
         ("the Armed Forces", "ORG")]
-    upper = _doc("THE FMLN FIGHTERS AND THE ARMED FORCES MET.", [("FMLN FIGHTERS", "ORG", 0), ("ARMED FORCES", "ORG", 0)])
+    upper = doc_with_ents("THE FMLN FIGHTERS AND THE ARMED FORCES MET.", [("FMLN FIGHTERS", "ORG", 0), ("ARMED FORCES", "ORG", 0)])
     assert [e.text for e in news_name_mentions(upper).ents] == ["FMLN", "ARMED FORCES"]
