@@ -64,6 +64,10 @@ def test_sentence_starts_follow_punctuation_and_paragraphs():
     doc = nlp('SAID "NO." THEN, IN\n\n   MEANWHILE X')
     starts = dict(zip([t.text for t in doc], sentence_starts(doc)))
     assert starts["SAID"] and starts["THEN"] and starts["MEANWHILE"] and not starts["IN"]
+    # An editor's note in square brackets does not start a sentence; what follows it does.
+    doc = nlp("CADENA 1) -- [SPEECH] [SENTENCE AS HEARD]\n\n   WE")
+    starts = dict(zip([t.text for t in doc], sentence_starts(doc)))
+    assert not starts["SPEECH"] and not starts["SENTENCE"] and starts["WE"]
 
 
 def _train(nlp, examples, iterations=40):

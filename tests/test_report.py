@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.evaluation.documents import DocumentView, EntityView, EventView
-from pipeline.report.analysis import (NONE, align_events, entity_errors, event_confusion, event_errors,
+from pipeline.report.analysis import (NONE, align_events, entity_error_kinds, entity_errors, event_confusion, event_errors,
                                       render_example, spread)
 
 ANNOTATIONS = Path(__file__).parents[1] / "annotations"
@@ -53,6 +53,18 @@ def test_entity_errors_tell_missed_spurious_wrong_label_and_boundary_apart():
     assert missed.describe() == 'missed entity PERSON "Assad"'
     page = render_example(missed, gold, pred)
     assert "MISSED PERSON" in page and "Assad" in page and page.count("class=\"entities\"") == 2
+
+
+def test_entity_errors_are_counted_by_source_and_kind():
+    text = "The Government of Iraq and the UN met in Mosul."
+    gold = DocumentView("re3d-1", text, entities=[EntityView((0, 22), "ORG", "The Government of Iraq"),
+                                                  EntityView((27, 33), "ORG", "the UN"),
+                                                  EntityView((41, 46), "GPE", "Mosul")])
+    pred = DocumentView("re3d-1", text, entities=[EntityView((4, 22), "ORG", "Government of Iraq"),
+                                                  EntityView((31, 33), "ORG", "UN"), EntityView((41, 46), "ORG", "Mosul")])
+    muc = DocumentView("muc4-2", "ISAACS DIED.", entities=[EntityView((0, 6), "PERSON", "ISAACS")])
+    counts = entity_error_kinds([(gold, pred), (muc, DocumentView("muc4-2", muc.text, entities=[]))])
+    assert counts == {("re3d", 'boundary: leading "the"'): 2, ("re3d", "wrong label"): 1, ("muc4", "missed"): 1}
 
 
 def test_examples_are_spread_over_documents():
@@ -126,4 +138,8 @@ def test_report_from_a_real_evaluation(small_gold, tmp_path):
     assert sum(sum(row[:-1]) for row in cells) == pred_events
     # Error examples: text in the Markdown, displaCy in the HTML; the figures are linked from both.
     assert "## Error examples (test)" in md and md.count("\n- `") >= 1
+    # The error counts by kind add up to the scorer's exact-match errors.
+    kinds = md.split("## Entity errors by source and kind")[1].split("\n## ")[0]
+    all_errors = sum(int(row.strip("|").split("|")[-1]) for row in kinds.splitlines() if row.startswith("| test |"))
+    assert all_errors >= overall["fn"] and all_errors <= overall["fn"] + overall["fp"]
     assert "class=\"entities\"" in page and page.count("<img src=") == 3 and "](event-confusion.png)" in md

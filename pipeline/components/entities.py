@@ -159,12 +159,15 @@ def document_case(doc: Doc) -> Optional[str]:
 
 def sentence_starts(doc: Doc) -> list[bool]:
     """Where a word would be capitalised in cased text: after sentence-final punctuation or a
-    paragraph break. Needs no parse."""
+    paragraph break, but not inside square brackets, which hold editors' notes in wire copy
+    ("[SENTENCE AS HEARD]", "[SPEECH]"). Needs no parse."""
     starts, initial = [], True
     for token in doc:
         starts.append(initial and not token.is_space and not token.is_punct)
         if token.is_space:
             initial = initial or "\n\n" in token.text or token.text.startswith("\n ")
+        elif token.text == "[":
+            initial = False
         elif token.is_punct and token.text not in _SENTENCE_END:
             continue
         else:

@@ -146,6 +146,27 @@ def entity_errors(gold: DocumentView, pred: DocumentView,
     return sorted(errors, key=lambda e: e.span)
 
 
+def entity_error_kinds(pairs: Iterable[tuple[DocumentView, DocumentView]]) -> Counter:
+    """Entity errors counted by the gold document's source (the document id's prefix: muc4, re3d,
+    seed...) and kind; a boundary error whose two spans differ only by a leading "the" is counted
+    apart, since the sources' gold differ in that convention (annotations/ADJUDICATION.md)."""
+    counts: Counter = Counter()
+    for gold, pred in pairs:
+        source = gold.doc_id.split("-", 1)[0]
+        for error in entity_errors(gold, pred):
+            kind = error.kind
+            if kind == "boundary" and _differ_by_article(*(error.text[slice(*s)] for s in (error.gold_span,
+                                                                                           error.pred_span))):
+                kind = 'boundary: leading "the"'
+            counts[(source, kind)] += 1
+    return counts
+
+
+def _differ_by_article(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long.lower().startswith("the ") and long[4:].lstrip() == short
+
+
 def _entity_error(doc: DocumentView, kind: str, g: Optional[EntityView], p: Optional[EntityView]) -> ErrorExample:
     return ErrorExample(doc.doc_id, "entity", kind, g.label if g else None, g.span if g else None,
                         p.label if p else None, p.span if p else None, doc.text)

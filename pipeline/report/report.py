@@ -20,7 +20,8 @@ from typing import Optional
 
 from ..evaluation.documents import DocumentView, from_brat, from_record
 from ..evaluation.evaluate import load_gold
-from .analysis import Confusion, entity_errors, event_confusion, event_errors, render_example, spread
+from .analysis import (Confusion, entity_error_kinds, entity_errors, event_confusion, event_errors, render_example,
+                       spread)
 from .records import read_split_records
 
 SPLITS = ("dev", "test")
@@ -87,6 +88,13 @@ def confusion_table(confusion: Confusion) -> Block:
                  rows=tuple((g, *(str(n) for n in row)) for g, row in zip(labels, confusion.matrix())))
 
 
+def error_kinds_table(counts: dict) -> Block:
+    kinds = ("missed", "spurious", "wrong label", "boundary", 'boundary: leading "the"')
+    rows = [(split, source, *(str(by_kind[(source, k)]) for k in kinds), str(sum(by_kind[(source, k)] for k in kinds)))
+            for split, by_kind in counts.items() for source in sorted({s for s, _ in by_kind})]
+    return Block("table", header=("split", "source", *kinds, "all"), rows=tuple(rows))
+
+
 def _pairs(gold_dir: Path, split: str, records_path: Path) -> list[tuple[DocumentView, DocumentView]]:
     records = read_split_records(records_path)
     gold = load_gold(gold_dir, split)
@@ -148,6 +156,14 @@ def build_report(gold_dir: Path, metrics: Path, records: Path, out: Path, n_enti
         rows = [(name, f"{linker['threshold']:g}", split, *(_f(linker[split]["at_threshold"][m]) for m in ("p", "r", "f")))
                 for name, linker in curves["linkers"].items() for split in linker["splits"]]
         blocks.append(Block("table", header=("linker", "threshold", "split", "P", "R", "F"), rows=tuple(rows)))
+
+    if pairs:
+        blocks += [Block("h2", "Entity errors by source and kind"),
+                   Block("p", "Every entity error of the scored labels, by the gold document's source: missed and "
+                              "spurious entities, wrong labels on the same span, and boundary errors, those that "
+                              "differ only by a leading \"the\" apart (re3d's converted gold keeps it in most "
+                              "names; the MUC-4 and seed gold leave it out)."),
+                   error_kinds_table({s: entity_error_kinds(p) for s, p in pairs.items()})]
 
     error_split = "test" if "test" in pairs else next(iter(pairs), None)
     if error_split is not None:
