@@ -138,7 +138,7 @@ def test_report_from_a_real_evaluation(small_gold, tmp_path):
     assert sum(sum(row[:-1]) for row in cells) == pred_events
     # Error examples: text in the Markdown, displaCy in the HTML; the figures are linked from both.
     assert "## Error examples (test)" in md and md.count("\n- `") >= 1
-    # The error counts by kind add up to the scorer's exact-match errors.
+    # Every gold entity not matched exactly is counted once; a wrong label or boundary counts once for two errors.
     kinds = md.split("## Entity errors by source and kind")[1].split("\n## ")[0]
     all_errors = sum(int(row.strip("|").split("|")[-1]) for row in kinds.splitlines() if row.startswith("| test |"))
     assert all_errors >= overall["fn"] and all_errors <= overall["fn"] + overall["fp"]

@@ -10,6 +10,7 @@ alias within the document: an acronym introduced in parentheses or brackets, a s
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
@@ -48,6 +49,7 @@ def _lexicon(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+@lru_cache(maxsize=1)
 def nationality_words() -> frozenset[str]:
     """Nationality and group adjectives in lower case ("iraqi", "sunni"): pipeline/data/nationalities.txt."""
     return frozenset(word.lower() for word in _lexicon(_NATIONALITY_FILE))

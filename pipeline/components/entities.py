@@ -39,6 +39,8 @@ _WORD_ENDINGS = ("ical", "istic", "otic", "ous", "ive", "ness", "ment", "ization
 # Prefixes glued to an ordinary word ("ANTIPOPULAR", "COUNTERINSURGENCY"): the rest must be a
 # known lower-case word (or end like one), so that "ANTIOQUIA" stays a name.
 _WORD_PREFIXES = ("anti", "counter", "non", "pro", "pre", "post", "inter", "multi", "semi", "pseudo", "ultra")
+# (ending, what replaces it, shortest stem): inflections take a stem of 3 letters, derivations of 5.
+_STEMMINGS = tuple((s, r, 3) for s, r in _SUFFIXES) + tuple((s, r, 5) for s, r in _DERIVATIONS)
 _VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)
 
 
@@ -100,16 +102,17 @@ class Truecaser:
         if self._is_inflected_word(key) or (key.endswith(_WORD_ENDINGS) and len(key) > 6):
             return True
         for prefix in _WORD_PREFIXES:
+            if not key.startswith(prefix):
+                continue
             rest = key[len(prefix):].lstrip("-")
-            if key.startswith(prefix) and len(rest) >= 5:
+            if len(rest) >= 5:
                 form = self.forms.get(rest)
                 if (form is not None and form.islower()) or (form is None and self._is_lower_word(rest)):
                     return True
         return False
 
     def _is_inflected_word(self, key: str) -> bool:
-        endings = [(suffix, replacement, 3) for suffix, replacement in _SUFFIXES]
-        for suffix, replacement, min_stem in endings + [(s, r, 5) for s, r in _DERIVATIONS]:
+        for suffix, replacement, min_stem in _STEMMINGS:
             if key.endswith(suffix) and len(key) >= len(suffix) + min_stem:
                 stem = self.forms.get(key[:-len(suffix)] + replacement)
                 if stem is not None and stem.islower():

@@ -19,7 +19,7 @@ Then entities are only added, never relabelled or removed.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Optional
 
 from spacy.language import Language
@@ -30,7 +30,7 @@ from .actors import nationality_words
 from .entities import document_case
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
-# Particles that belong to a surname: "DEL VALLE", "de la Cruz", "bin Laden", "al-Zarqawi".
+# Particles that belong to a surname: "DEL VALLE", "de la Cruz", "bin Laden", "van Gogh".
 SURNAME_PARTICLES = frozenset({"de", "del", "la", "van", "von", "bin", "al", "el", "da", "dos"})
 MIN_NAME_CHARS = 3
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
@@ -56,7 +56,8 @@ def news_name_mentions(doc: Doc) -> Doc:
     i = 0
     while i < len(doc):
         found = None
-        for words, label in by_first.get(doc[i].text, ()) if not taken[i] else ():
+        candidates = () if taken[i] else by_first.get(doc[i].text, ())
+        for words, label in candidates:
             end = i + len(words)
             if end <= len(doc) and tuple(t.text for t in doc[i:end]) == words and not any(taken[i:end]) \
                     and not _inside_word(doc, i, end):
@@ -102,20 +103,10 @@ def _without_members(ent: Span, upper: bool) -> Optional[Span]:
     if start >= end or not _capitalised(ent.doc[start]):
         return None
     name = ent.doc[start:end].text
-    if name.lower() in _nationalities():
+    if name.lower() in nationality_words():
         return Span(ent.doc, start, end, label="NORP")
     place = load_gazetteer().resolve(name)
     return Span(ent.doc, start, end, label="GPE" if place is not None and place.kind == "country" else "ORG")
-
-
-_NATIONALITIES: Optional[frozenset[str]] = None
-
-
-def _nationalities() -> frozenset[str]:
-    global _NATIONALITIES
-    if _NATIONALITIES is None:
-        _NATIONALITIES = nationality_words()
-    return _NATIONALITIES
 
 
 def _persons(ent: Span) -> list[Span]:
@@ -133,12 +124,12 @@ def _persons(ent: Span) -> list[Span]:
 def document_names(doc: Doc) -> dict[tuple[str, ...], str]:
     """The names the NER found (as token texts), each with the one label it has everywhere in the
     document, and the surnames of the persons it found with more than one word."""
-    labels: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for ent in doc.ents:
         if ent.label_ in NAME_LABELS and len(ent.text) >= MIN_NAME_CHARS and _capitalised(ent[0]):
-            labels[tuple(t.text for t in ent)][ent.label_] += 1
+            labels[tuple(t.text for t in ent)].add(ent.label_)
     # A name the NER read with two labels ("TIAR" as PERSON and as ORG) is left as it is.
-    names = {words: next(iter(counts)) for words, counts in labels.items() if len(counts) == 1}
+    names = {words: next(iter(found)) for words, found in labels.items() if len(found) == 1}
     for ent in doc.ents:
         surname = _surname(ent) if ent.label_ == "PERSON" else None
         if surname is not None:
