@@ -64,6 +64,8 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
                    trained: tuple[TrainedComponent, ...] = TRAINED_COMPONENTS) -> Language:
     nlp = add_news_infixes(spacy.load(base_model))
     nlp.add_pipe("news_paragraphs", before="parser")
+    # Text in capitals gets its tags and parse from its truecased view (components/syntax.py).
+    nlp.add_pipe("news_truecased_syntax", after="lemmatizer")
     for name in NEWS_COMPONENTS:
         nlp.add_pipe(name)
     if models_dir is not None:

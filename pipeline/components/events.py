@@ -34,6 +34,9 @@ PERSON_LABELS = {"PERSON", "NORP"}
 ORG_LABELS = {"ORG"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LOCATIVE_PREPS = {"in", "near", "at", "outside", "inside", "on", "into", "from", "across", "around", "along"}
+# Nouns for a settlement or division named after "of": "the town of Hostigal", "the village of Chinchipe".
+SETTLEMENT_NOUNS = {"town", "village", "hamlet", "city", "municipality", "neighborhood", "neighbourhood", "district",
+                    "canton", "settlement", "port", "province", "department", "region", "township", "suburb"}
 LAUNCH_VERBS = {"carry", "launch", "mount", "stage", "conduct", "claim", "perpetrate", "commit", "plan", "execute",
                 "orchestrate", "wage"}
 THREAT_CUES = {"threaten", "vow", "warn", "plan", "plot", "intend", "capable", "could", "might", "may", "would"}
@@ -191,6 +194,8 @@ def _mention(doc: Doc, token: Token) -> Optional[Span]:
 
 def _is_locative(ent: Span) -> bool:
     head = ent.root.head
+    if ent.root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in SETTLEMENT_NOUNS:
+        return True  # "the town of Hostigal": the name of a place the sentence is about
     return ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
 
 

@@ -179,7 +179,7 @@ def make_news_places(nlp: Language, name: str):
         caseless = document_case(doc) is not None  # all capitals or all lower case: case tells no name from a word
         _find_places(doc, gazetteer, words if caseless else (frozenset(), frozenset()))
         dateline, abroad, dateline_end = _dateline(doc, gazetteer)
-        places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS]
+        places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS and not _street_name(ent)]
         # Without case, "STREET" or "COAST" may be a word: only a big place or one in the article's countries.
         word = {mention(ent): caseless and _is_word(ent, words, gazetteer) for ent in places}
         first_pass = {text: gazetteer.resolve(text, common_word=w) for text, w in word.items()}
@@ -210,6 +210,17 @@ def mention(ent: Span) -> str:
     if after < len(doc) and doc[after].lower_ in TYPE_WORDS and place_key(ent.text).split()[-1:] != [doc[after].lower_]:
         return f"{ent.text} {doc[after].text}"
     return ent.text
+
+
+# Words after a name that make it a street's: "SAN MARTIN STREETS" is no town, "PLAYA AVENUE" no beach.
+STREET_WORDS = frozenset({"street", "streets", "avenue", "avenues", "boulevard", "road", "st", "ave"})
+
+
+def _street_name(ent: Span) -> bool:
+    doc, after = ent.doc, ent.end
+    while after < len(doc) and _line_break(doc[after]):
+        after += 1
+    return after < len(doc) and doc[after].lower_ in STREET_WORDS
 
 
 def english_words(nlp: Language) -> tuple[frozenset[str], frozenset[str]]:
