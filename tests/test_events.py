@@ -51,6 +51,17 @@ def test_active_and_passive_arguments(annotate):
     assert any(a.role.startswith("perpetrator") and "FARC" in a.span.text for a in second.arguments)
 
 
+def test_a_coordinated_verb_shares_the_subject_and_a_weapon_is_no_perpetrator(annotate):
+    doc = annotate("Rebels entered the town and kidnapped the mayor. A car bomb exploded in Lima, killing five "
+                   "people.", published="1990-05-02")
+    first, second = _events(doc)
+    roles = {(a.role, a.span.text) for a in first.arguments}
+    assert first.type == "KIDNAPPING" and ("perpetrator", "Rebels") in roles  # the subject of "entered", shared
+    assert second.type == "BOMBING"
+    assert not [a for a in second.arguments if a.role.startswith("perpetrator")]  # the bomb did not do it
+    assert ("weapon", "car bomb") in {(a.role, a.span.text) for a in second.arguments}
+
+
 def test_aggregate_status_and_casualty_qualifiers(annotate):
     doc = annotate("The group carried out 30 attacks and killed at least 45 people last year. "
                    "The army denied that rebels attacked the base. "

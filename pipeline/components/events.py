@@ -154,6 +154,9 @@ def _participants(doc: Doc, trigger: Token):
                 patients.append(child)
             elif child.dep_ == "agent":
                 agents.extend(c for c in child.children if c.dep_ == "pobj")
+        if not agents and trigger.dep_ == "conj" and trigger.head.pos_ == "VERB":
+            # "GUERRILLAS KILLED A PEASANT AND BURNED A TANK TRUCK": the second verb shares the subject
+            agents.extend(c for c in trigger.head.children if c.dep_ == "nsubj")
     else:
         for child in trigger.children:
             if child.dep_ in {"poss", "compound"} and (child.ent_type_ in ORG_LABELS or _is_person(child)):
@@ -167,7 +170,8 @@ def _participants(doc: Doc, trigger: Token):
             agents.extend(c for c in head.children if c.dep_ in {"nsubj"})
     for token in agents:
         span = _mention(doc, token)
-        if span is not None:
+        # "A BOMB EXPLODED, KILLING FIVE", "the blast killed": a weapon or an explosion is no perpetrator
+        if span is not None and span.label_ != "WEAPON" and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
             yield ("perpetrator_org" if span.label_ in ORG_LABELS else "perpetrator"), span
     for token in patients:
         span = _mention(doc, token)
