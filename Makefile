@@ -231,6 +231,7 @@ schema: install
 
 bench: install
 	$(PY) bench/throughput.py --out metrics/throughput.json
+	$(PY) bench/truecased_syntax.py --out metrics/truecased_syntax.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache
