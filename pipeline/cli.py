@@ -169,12 +169,15 @@ def evaluate_timex(
 def evaluate_places(
     gold: Path = typer.Option(..., "--gold", help="MUC-4 JSONL with templates, e.g. muc4/dev.jsonl"),
     out: Path = typer.Option(Path("metrics/places_muc4.json"), "--out"),
+    first: Optional[int] = typer.Option(None, "--first", min=1,
+                                        help="score only the first N documents (rules are developed on "
+                                             "muc4/train.jsonl --first 400, then scored on dev)"),
 ) -> None:
     """Event country and place accuracy on MUC-4 templates' incident locations."""
     from .evaluation.muc4_places import evaluate_places as run_places
     from .evaluation.muc4_places import summary_lines, write_report
 
-    report = run_places(gold)
+    report = run_places(gold, first)
     write_report(report, out)
     for line in summary_lines(report):
         typer.echo(line)

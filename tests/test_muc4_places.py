@@ -1,3 +1,4 @@
+import json
 from pipeline.evaluation.muc4_places import (GoldLocation, align, dateline_date, gold_templates, name_key,
                                              parse_location, score)
 from pipeline.normalize.places import load_gazetteer
@@ -104,3 +105,16 @@ def test_a_named_part_of_a_town_is_matched_by_its_text():
     row = {"templates": [_template("BOMBING", "EL SALVADOR: ZACAMIL (NEIGHBORHOOD)")]}
     event = _event("BOMBING", "San Salvador", "SV", "San Salvador", text="ZACAMIL NEIGHBORHOOD")
     assert score([row], [_record(event)])["aligned"]["place_most_specific"]["correct"] == 1
+
+
+def test_only_the_first_documents_are_scored(tmp_path):
+    from pipeline.evaluation.muc4_places import evaluate_places
+
+    text = "LIMA, 3 FEB 89 (EFE) -- [TEXT] SHINING PATH GUERRILLAS KILLED TWO PEASANTS IN HUANCAYO YESTERDAY."
+    row = {"dateline": "LIMA, 3 FEB 89", "text": text,
+           "templates": [{"incident_type": "ATTACK", "incident_location": ["PERU: JUNIN (DEPARTMENT): HUANCAYO (CITY)"]}]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps({**row, "docid": f"D{i}"}) for i in range(3)) + "\n", encoding="utf-8")
+    report = evaluate_places(gold, first=2)
+    assert report["documents"] == 2 and report["templates"] == 2
+    assert report["aligned"]["place"] == {"accuracy": 1.0, "correct": 2, "n": 2}
