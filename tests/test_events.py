@@ -62,6 +62,13 @@ def test_a_coordinated_verb_shares_the_subject_and_a_weapon_is_no_perpetrator(an
     assert ("weapon", "car bomb") in {(a.role, a.span.text) for a in second.arguments}
 
 
+def test_an_attack_with_explosives_is_a_bombing(annotate):
+    doc = annotate("Guerrillas attacked the embassy with dynamite. Gunmen attacked a bus with rifles.",
+                   published="1990-01-16")
+    dynamite, rifles = _events(doc)
+    assert (dynamite.type, rifles.type) == ("BOMBING", "ATTACK")
+
+
 def test_aggregate_status_and_casualty_qualifiers(annotate):
     doc = annotate("The group carried out 30 attacks and killed at least 45 people last year. "
                    "The army denied that rebels attacked the base. "

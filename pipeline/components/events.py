@@ -3,7 +3,8 @@
 Triggers come from a lexicon of verb and noun lemmas per MUC-4 incident type; arguments from
 the dependency parse (subject and "by"-agent -> perpetrator, object and "on"/"against" ->
 victim or target), with weapons, places and dates taken from the trigger's sentence. The
-triggers of one sentence form one incident. Casualties are read by ``casualties.py``.
+triggers of one sentence form one incident; an attack with explosives (dynamite, a bomb) is a
+bombing. Casualties are read by ``casualties.py``.
 """
 from __future__ import annotations
 
@@ -113,10 +114,20 @@ class RuleEventExtractor:
             if role and (role, ent.start, ent.end) not in seen:
                 seen.add((role, ent.start, ent.end))
                 event.arguments.append(EventArgument(role, ent))
+        if event.type == "ATTACK" and any(a.role == "weapon" and _explosive(a.span) for a in event.arguments):
+            event.type = "BOMBING"  # an attack with dynamite or a bomb is a bombing (MUC-4, ACLED "explosions")
         event.kind = _kind(triggers)
         event.status = _status(main, sentence)
         event.confidence = min(0.9, 0.4 + 0.1 * len({a.role for a in event.arguments}))
         return event
+
+
+EXPLOSIVES = {"dynamite", "explosive", "explosives", "tnt", "bomb", "bombs", "ied", "ieds", "c-4", "semtex",
+              "car-bomb", "landmine", "mine", "mines", "anfo"}
+
+
+def _explosive(span: Span) -> bool:
+    return any(t.lower_ in EXPLOSIVES or t.lemma_.lower() in EXPLOSIVES for t in span)
 
 
 def trigger_type(token: Token) -> Optional[str]:
