@@ -69,6 +69,17 @@ def test_an_attack_with_explosives_is_a_bombing(annotate):
     assert (dynamite.type, rifles.type) == ("BOMBING", "ATTACK")
 
 
+def test_the_articles_only_armed_group_is_responsible_for_its_members_acts(annotate):
+    doc = annotate("SAN SALVADOR, 2 MAY 90 (EFE) -- [TEXT] THE FMLN REJECTED THE TALKS. LAST NIGHT GUERRILLAS "
+                   "ATTACKED AN ARMY POST IN USULUTAN.", published="1990-05-02")
+    (event,) = _events(doc)
+    assert ("perpetrator_org", "FMLN") in {(a.role, a.span.text) for a in event.arguments}
+    # Two groups named: which one did it is not guessed.
+    doc = annotate("SAN SALVADOR, 2 MAY 90 (EFE) -- [TEXT] THE FMLN AND THE FARC MET. LAST NIGHT GUERRILLAS "
+                   "ATTACKED AN ARMY POST IN USULUTAN.", published="1990-05-02")
+    assert not [a for e in _events(doc) for a in e.arguments if a.role == "perpetrator_org"]
+
+
 def test_aggregate_status_and_casualty_qualifiers(annotate):
     doc = annotate("The group carried out 30 attacks and killed at least 45 people last year. "
                    "The army denied that rebels attacked the base. "

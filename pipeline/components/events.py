@@ -4,7 +4,8 @@ Triggers come from a lexicon of verb and noun lemmas per MUC-4 incident type; ar
 the dependency parse (subject and "by"-agent -> perpetrator, object and "on"/"against" ->
 victim or target), with weapons, places and dates taken from the trigger's sentence. The
 triggers of one sentence form one incident; an attack with explosives (dynamite, a bomb) is a
-bombing. Casualties are read by ``casualties.py``.
+bombing. Where an article names one armed group only, that group is the responsible organisation
+of the acts of its members ("GUERRILLAS ATTACKED ..."). Casualties are read by ``casualties.py``.
 """
 from __future__ import annotations
 
@@ -93,6 +94,10 @@ class RuleEventExtractor:
             triggers = [(t, event_type) for t in sentence if (event_type := trigger_type(t))]
             if triggers:
                 events.append(self._build_event(doc, sentence, triggers))
+        group = _only_armed_group(doc)
+        if group is not None:
+            for event in events:
+                _add_responsible_group(event, group)
         doc._.events = events
         return doc
 
@@ -120,6 +125,36 @@ class RuleEventExtractor:
         event.status = _status(main, sentence)
         event.confidence = min(0.9, 0.4 + 0.1 * len({a.role for a in event.arguments}))
         return event
+
+
+# Nominal perpetrators that belong to some armed group: "GUERRILLAS ATTACKED ..." in a report about the FMLN.
+GROUP_MEMBER_NOUNS = {"guerrilla", "rebel", "insurgent", "terrorist", "militant", "fighter", "commando", "column",
+                      "unit", "member", "gunman", "gunmen", "urban", "subversive", "extremist", "jihadist"}
+
+
+def _only_armed_group(doc: Doc) -> Optional[Span]:
+    """The first mention of the one armed group an article names (by its canonical name), or None where it
+    names none or several."""
+    groups: dict[str, Span] = {}
+    for ent in doc.ents:
+        if ent.label_ in ORG_LABELS and getattr(ent._, "actor_type", None) == "armed_group" and ent._.canonical:
+            groups.setdefault(ent._.canonical, ent)
+    return next(iter(groups.values())) if len(groups) == 1 else None
+
+
+def _group_member(token: Token) -> bool:
+    """'guerrillas', 'GUERRILLAS' (whose lemma a tagger reading capitals may leave as it is), 'gunmen'."""
+    word = token.lower_
+    return bool({token.lemma_.lower(), word, word[:-1] if word.endswith("s") else word} & GROUP_MEMBER_NOUNS)
+
+
+def _add_responsible_group(event: "EventMention", group: Span) -> None:
+    """Members of an armed group acting, with no organisation named in the sentence: the article's only
+    armed group is the one responsible (as MUC-4 and ACLED coders read it)."""
+    roles = {a.role for a in event.arguments}
+    members = [a for a in event.arguments if a.role == "perpetrator" and _group_member(a.span.root)]
+    if members and "perpetrator_org" not in roles:
+        event.arguments.append(EventArgument("perpetrator_org", group))
 
 
 EXPLOSIVES = {"dynamite", "explosive", "explosives", "tnt", "bomb", "bombs", "ied", "ieds", "c-4", "semtex",
