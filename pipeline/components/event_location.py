@@ -41,8 +41,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span
 
 from ..normalize.places import NOT_PLACES, GeoPlace, load_gazetteer, place_key
-from .events import SETTLEMENT_NOUNS
-from .normalization import DATELINE, PLACE_LABELS, place_specificity, qualifies
+from .normalization import DATELINE, PLACE_LABELS, SETTLEMENT_NOUNS, place_specificity, qualifies
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
 PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ACTOR_NOUNS, ACTORS_KEY
+from .normalization import SETTLEMENT_NOUNS
 from .sentences import in_boilerplate
 
 EVENTS_KEY = "events"
@@ -36,9 +37,6 @@ PERSON_LABELS = {"PERSON", "NORP"}
 ORG_LABELS = {"ORG"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LOCATIVE_PREPS = {"in", "near", "at", "outside", "inside", "on", "into", "from", "across", "around", "along"}
-# Nouns for a settlement or division named after "of": "the town of Hostigal", "the village of Chinchipe".
-SETTLEMENT_NOUNS = {"town", "village", "hamlet", "city", "municipality", "neighborhood", "neighbourhood", "district",
-                    "canton", "settlement", "port", "province", "department", "region", "township", "suburb"}
 LAUNCH_VERBS = {"carry", "launch", "mount", "stage", "conduct", "claim", "perpetrate", "commit", "plan", "execute",
                 "orchestrate", "wage"}
 THREAT_CUES = {"threaten", "vow", "warn", "plan", "plot", "intend", "capable", "could", "might", "may", "would"}

@@ -141,9 +141,13 @@ def clause_tense(span: Span) -> Optional[str]:
 
 LOCATIVE_WORDS = {"in", "near", "at", "outside", "inside", "into", "from", "across", "around", "along", "toward",
                   "towards", "to", "through", "between", "of"}
-PLACE_NOUNS = {"city", "town", "village", "department", "province", "municipality", "region", "district", "state",
-               "hamlet", "jurisdiction", "port", "canton", "county", "capital", "neighborhood", "suburb", "area",
-               "valley", "border", "highway", "farm"}
+# Nouns for a settlement or division that a name follows after "of": "the town of Hostigal".
+SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "hamlet", "department", "province", "municipality", "region",
+                              "district", "port", "canton", "neighborhood", "neighbourhood", "suburb", "settlement",
+                              "township"})
+# Nouns that make a name before or after them a place: the settlements, and "area", "border", "farm" ...
+PLACE_NOUNS = SETTLEMENT_NOUNS - {"neighbourhood", "settlement", "township"} | {
+    "state", "jurisdiction", "county", "capital", "area", "valley", "border", "highway", "farm"}
 NAME_JOINERS = {"de", "del", "la", "las", "los", "el", "san", "santa", "of", "y", "da", "do", "dos"}
 # Labels the base NER puts on place names it misreads (wire copy in capitals: "IN MEXICO" as ORG).
 RELABEL_FROM = {"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
@@ -204,9 +208,8 @@ def make_news_places(nlp: Language, name: str):
 def mention(ent: Span) -> str:
     """The text a place entity is looked up by, with a type word just after it that the NER left
     out: "SAN PATRICIO" + "NEIGHBORHOOD", "ARAUCA" + "INTENDANCY" (across a line break)."""
-    doc, after = ent.doc, ent.end
-    while after < len(doc) and _line_break(doc[after]):
-        after += 1
+    doc = ent.doc
+    after = _word_after(doc, ent.end)
     if after < len(doc) and doc[after].lower_ in TYPE_WORDS and place_key(ent.text).split()[-1:] != [doc[after].lower_]:
         return f"{ent.text} {doc[after].text}"
     return ent.text
@@ -217,10 +220,8 @@ STREET_WORDS = frozenset({"street", "streets", "avenue", "avenues", "boulevard",
 
 
 def _street_name(ent: Span) -> bool:
-    doc, after = ent.doc, ent.end
-    while after < len(doc) and _line_break(doc[after]):
-        after += 1
-    return after < len(doc) and doc[after].lower_ in STREET_WORDS
+    after = _word_after(ent.doc, ent.end)
+    return after < len(ent.doc) and ent.doc[after].lower_ in STREET_WORDS
 
 
 def english_words(nlp: Language) -> tuple[frozenset[str], frozenset[str]]:
@@ -411,9 +412,7 @@ def _one_sense(doc: Doc, entities: list[Span], gazetteer) -> tuple[list[Span], b
 def _completed(doc: Doc, ent: Span, gazetteer) -> Optional[Span]:
     """The entity with the words after it, where that makes a longer name the gazetteer knows by
     its own name: "VINA" + "DEL MAR", "SAN PEDRO" + "SULA" (across a line break too)."""
-    after = ent.end
-    while after < len(doc) and _line_break(doc[after]):
-        after += 1
+    after = _word_after(doc, ent.end)
     if after >= len(doc) or not (doc[after].lower_ in NAME_JOINERS - {"of"} or _name_like(doc[after])):
         return None
     for end in range(min(len(doc), after + 3), after, -1):
@@ -450,10 +449,15 @@ def _locative(doc: Doc, start: int, end: int) -> bool:
     # A preposition, not the "to" of an infinitive ("TO TURN", "TO SAVE").
     preposition = before is not None and before.lower_ in LOCATIVE_WORDS and before.tag_ != "TO" \
         and before.dep_ not in {"aux", "mark"} or before is not None and before.lower_ == "to" and before.dep_ == "prep"
-    after = end
-    while after < len(doc) and _line_break(doc[after]):
-        after += 1
+    after = _word_after(doc, end)
     return preposition or (after < len(doc) and doc[after].lower_ in PLACE_NOUNS)
+
+
+def _word_after(doc: Doc, i: int) -> int:
+    """The index of token i or, where it is a line break, of the token after it; len(doc) at the end."""
+    while i < len(doc) and _line_break(doc[i]):
+        i += 1
+    return i
 
 
 def _word_before(doc: Doc, i: int) -> int:
