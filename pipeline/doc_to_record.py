@@ -67,7 +67,7 @@ def _event(doc: Doc, number: int, mention, entity_ids: dict, sentence_of: list[i
     dates = [a.span for a in mention.arguments if a.role == "date"]
     places = [a.span for a in mention.arguments if a.role == "location"]
     return Event(
-        id=f"E{number + 1}", type=mention.type, trigger=Trigger(text=mention.trigger.text,
+        id=f"E{number + 1}", type=mention.type, subtype=getattr(mention, "subtype", None), trigger=Trigger(text=mention.trigger.text,
                                                                 start=mention.trigger.start_char,
                                                                 end=mention.trigger.end_char),
         sentence=sentence_of[mention.trigger.start], arguments=arguments, date=_event_date(dates),

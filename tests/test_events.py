@@ -101,3 +101,56 @@ def test_non_event_senses_are_not_triggers(annotate):
 def test_trigger_lexicon_needs_verb_or_noun(blank_nlp):
     doc = blank_nlp("attack")
     assert trigger_type(doc[0]) is None  # no POS on a blank pipeline: never guess
+
+
+def test_the_mentions_of_one_incident_are_one_event(annotate):
+    doc = annotate("A bomb exploded outside the court in Lima on Monday. The explosion destroyed three cars. "
+                   "Police said the bombing was the work of the Shining Path.", published="1990-05-02")
+    (event,) = _events(doc)
+    assert event.type == "BOMBING"
+    assert {"explosion", "bombing"} <= {t.text for t in event.extra_triggers}
+    assert len(event.extra_sentences) == 2
+
+
+def test_incidents_with_their_own_places_victims_or_groups_stay_apart(annotate):
+    towns = annotate("A bomb exploded in Lima on Monday. Another bomb exploded in Cuzco on Tuesday.",
+                     published="1990-05-02")
+    assert len(_events(towns)) == 2
+    victims = annotate("Guerrillas killed a peasant in the morning. Later guerrillas killed a policeman.",
+                       published="1990-05-02")
+    assert len(_events(victims)) == 2  # a new victim, not a word referring back: a new incident
+
+
+def test_the_one_a_killing_happens_to_is_its_victim(annotate):
+    doc = annotate("The government condemned the assassination of Hector Oqueli and Gilda Flores. "
+                   "Cristobal Perez, who was kidnapped on Monday, was found dead.", published="1990-01-16")
+    assassination, kidnapping = _events(doc)
+    assert {(a.role, a.span.text) for a in assassination.arguments if a.role.startswith(("victim", "perp"))} == \
+        {("victim", "Hector Oqueli"), ("victim", "Gilda Flores")}  # "of" and its conjunct; not a perpetrator
+    assert ("victim", "Cristobal Perez") in {(a.role, a.span.text) for a in kidnapping.arguments}
+    assert assassination.subtype == "assassination"
+
+
+def test_a_collective_noun_keeps_the_phrase_that_says_who(annotate):
+    doc = annotate("A group of heavily armed men attacked the mayor's office.", published="1990-01-16")
+    (event,) = _events(doc)
+    assert ("perpetrator", "A group of heavily armed men") in {(a.role, a.span.text) for a in event.arguments}
+
+
+@pytest.mark.parametrize("text,subtype", [
+    ("A suicide bomber blew himself up at a checkpoint, killing nine soldiers.", "suicide_bombing"),
+    ("A car bomb exploded near the ministry.", "car_bomb"),
+    ("An air strike hit a hospital in Aleppo.", "air_strike"),
+    ("Rebels ambushed an army convoy near the border.", "ambush"),
+    ("Gunmen attacked a bus with rifles.", None),
+])
+def test_the_subtype_is_what_the_text_states(annotate, text, subtype):
+    (event,) = _events(annotate(text, published="2022-01-10"))
+    assert event.subtype == subtype
+
+
+def test_a_bomb_strikes_the_building_it_goes_off_in_not_the_town(annotate):
+    (building,) = _events(annotate("A bomb exploded at the party headquarters in San Jose.", published="1990-01-16"))
+    assert any(a.role == "target" and "headquarters" in a.span.text for a in building.arguments)
+    (town,) = _events(annotate("A bomb exploded in Lima yesterday.", published="1990-01-16"))
+    assert not [a for a in town.arguments if a.role == "target"]

@@ -172,3 +172,23 @@ def test_hungarian_fallback_on_large_documents_is_a_valid_one_to_one_alignment()
     assert len(targets) == len(set(targets))
     assert all(pair_counts(pred[i], gold[j]) is not None for i, j in enumerate(alignment) if j >= 0)
     assert _alignment_f1(pred, gold, alignment) <= _gtt_brute_force_f1(pred, gold) + 1e-9
+
+
+def test_record_victims_are_named_people_written_in_full():
+    """GTT's Victim slot is MUC-4's HUM TGT: NAME: a victim scores as the PERSON's canonical (fullest) name, and a
+    description ("A PEASANT") is not scored there."""
+    from pipeline.evaluation.muc4 import record_templates
+    from pipeline.records import Argument, ArticleRecord, Entity, Event, Trigger
+
+    text = "GUERRILLAS KILLED MAZA MARQUEZ AND A PEASANT."
+    record = ArticleRecord(
+        article_id="d", content_hash="h", pipeline_version="0", text=text,
+        entities=[Entity(id="T1", text="MAZA MARQUEZ", label="PERSON", start=18, end=30, sentence=0,
+                         canonical="Miguel Maza Marquez")],
+        events=[Event(id="E1", type="ATTACK", trigger=Trigger(text="KILLED", start=11, end=17), sentence=0,
+                      kind="incident", status="reported", confidence=0.5, arguments=[
+                          Argument(role="perpetrator", text="GUERRILLAS", start=0, end=10),
+                          Argument(role="victim", entity="T1", text="MAZA MARQUEZ", start=18, end=30),
+                          Argument(role="victim", text="A PEASANT", start=35, end=44)])])
+    (template,) = record_templates(record)
+    assert template == Template("attack", {"PerpInd": (("guerrillas",),), "Victim": (("miguel maza marquez",),)})

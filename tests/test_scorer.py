@@ -78,3 +78,20 @@ def test_head_word_matching_follows_muc():
     assert head_word("the Atlacatl Battalion") == "battalion"
     assert head_word("members of the FMLN") == "members"
     assert head_word("73 people") == "people"
+
+
+def test_subtypes_are_scored_on_matched_events_in_the_guidelines_vocabulary(gold):
+    def with_subtype(view, subtype):
+        event = view.events[0]
+        return DocumentView("d", TEXT, view.entities, [EventView(
+            event.type, event.triggers, event.arguments, event.kind, event.status, event.killed, event.injured,
+            event.location, subtype)], view.relations)
+
+    # "car_bombing" is the gold's spelling of the guidelines' "car_bomb"
+    same = score_corpus([(with_subtype(gold, "car_bombing"), with_subtype(gold, "car_bomb"))])["event_subtypes"]
+    assert (same["tp"], same["fp"], same["fn"]) == (1, 0, 0)
+    # a free-text gold subtype is none; a predicted one then counts against precision only
+    free = score_corpus([(with_subtype(gold, "military_offensive"), with_subtype(gold, "ambush"))])["event_subtypes"]
+    assert (free["tp"], free["fp"], free["fn"]) == (0, 1, 0)
+    missed = score_corpus([(with_subtype(gold, "air_strike"), gold)])["event_subtypes"]
+    assert (missed["tp"], missed["fp"], missed["fn"]) == (0, 0, 1)

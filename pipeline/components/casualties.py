@@ -27,7 +27,8 @@ AT_MOST = {"up", "most", "many"}  # "up to", "at most", "as many as"
 @Language.component("news_casualties", requires=["doc._.events"], assigns=["doc._.events"])
 def news_casualties(doc: Doc) -> Doc:
     for event in doc._.events or ():
-        for token in event.sentence:
+        sentences = (event.sentence, *getattr(event, "extra_sentences", ()))
+        for token in (token for sentence in sentences for token in sentence):
             lemma = token.lemma_.lower()
             if lemma in KILLED or token.lower_ in KILLED:
                 slot = "killed"

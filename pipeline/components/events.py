@@ -64,10 +64,13 @@ class EventMention:
     arguments: list[EventArgument] = field(default_factory=list)
     kind: str = "incident"
     status: str = "reported"
+    subtype: Optional[str] = None  # what the text says of how it was done: SUBTYPES
     killed: Optional[tuple[int, str]] = None
     injured: Optional[tuple[int, str]] = None
     confidence: float = 0.5
     extra_triggers: list[Span] = field(default_factory=list)
+    # The sentences of the other mentions of the same incident (``group_incidents``).
+    extra_sentences: list[Span] = field(default_factory=list)
 
 
 @Language.factory(
@@ -92,6 +95,7 @@ class RuleEventExtractor:
             triggers = [(t, event_type) for t in sentence if (event_type := trigger_type(t))]
             if triggers:
                 events.append(self._build_event(doc, sentence, triggers))
+        events = group_incidents(events)
         group = _only_armed_group(doc)
         if group is not None:
             for event in events:
@@ -119,11 +123,127 @@ class RuleEventExtractor:
                 event.arguments.append(EventArgument(role, ent))
         if event.type == "ATTACK" and any(a.role == "weapon" and _explosive(a.span) for a in event.arguments):
             event.type = "BOMBING"  # an attack with dynamite or a bomb is a bombing (MUC-4, ACLED "explosions")
+        event.subtype = _subtype(event.type, [t for t, _ in triggers], event.arguments)
         event.kind = _kind(triggers)
         event.status = _status(main, sentence)
         event.confidence = min(0.9, 0.4 + 0.1 * len({a.role for a in event.arguments}))
         return event
 
+
+# A status other than "reported", said of any mention, is the incident's ("... CLAIMED RESPONSIBILITY FOR THE ATTACK").
+_STATUS_PRIORITY = ("denied", "claimed", "attempted", "threatened", "reported")
+
+
+def group_incidents(events: list[EventMention]) -> list[EventMention]:
+    """The mentions of one incident in an article as one event: a report names its attack again and again
+    ("A BOMB EXPLODED ... THE EXPLOSION ... THE BOMBING"), and MUC-4, ACLED and our gold count it once.
+
+    A mention joins the first earlier incident of its type and kind whose places do not conflict with its
+    own (two different towns are two incidents); its triggers, sentences and arguments are added there."""
+    incidents: list[EventMention] = []
+    for event in events:
+        same = next((i for i in incidents if i.type == event.type and i.kind == event.kind
+                     and _same_incident(i, event)), None)
+        if same is None:
+            incidents.append(event)
+            continue
+        same.extra_triggers.extend([event.trigger, *event.extra_triggers])
+        same.extra_sentences.extend([event.sentence, *event.extra_sentences])
+        taken = {(a.role, a.span.start, a.span.end) for a in same.arguments}
+        same.arguments.extend(a for a in event.arguments if (a.role, a.span.start, a.span.end) not in taken)
+        if _STATUS_PRIORITY.index(event.status) < _STATUS_PRIORITY.index(same.status):
+            same.status = event.status
+        same.confidence = max(same.confidence, event.confidence)
+        same.subtype = same.subtype or event.subtype
+    return incidents
+
+
+def _same_incident(incident: EventMention, mention: EventMention) -> bool:
+    """A later mention of the incident: nothing in it says otherwise, and it either refers back ("THE ATTACK",
+    "this bombing") or names no victim or target that the incident does not have already."""
+    if _conflict(incident, mention):
+        return False
+    if _refers_back(mention.trigger.root):
+        return True
+    return not _heads(mention, ("victim", "target")) - _heads(incident, ("victim", "target"))
+
+
+def _refers_back(trigger: Token) -> bool:
+    return trigger.pos_ == "NOUN" and any(c.dep_ in {"det", "poss"} and c.lower_ not in {"a", "an", "another"}
+                                          for c in trigger.children)
+
+
+def _heads(event: EventMention, roles: tuple[str, ...]) -> set[str]:
+    return {(getattr(a.span._, "canonical", None) or a.span.root.lemma_).lower() for a in event.arguments
+            if a.role in roles}
+
+
+def _conflict(a: EventMention, b: EventMention) -> bool:
+    """Two mentions that say of themselves different places, days or responsible groups are two incidents:
+    each side names one (a gazetteer place, a date resolved to a day, an organisation), and none matches."""
+    places_a, places_b = _placed(a), _placed(b)
+    if places_a and places_b and not any(_same_area(p, q) for p in places_a for q in places_b):
+        return True
+    dates_a, dates_b = _dates(a), _dates(b)
+    if dates_a and dates_b and not any(x.startswith(y) or y.startswith(x) for x in dates_a for y in dates_b):
+        return True  # "2021-07" and "2021-07-14" may be one incident; "2021-04" and "2021-07" are not
+    for role in ("perpetrator_org", "victim", "target"):
+        named_a, named_b = _named(a, role), _named(b, role)
+        if named_a and named_b and not named_a & named_b:
+            return True
+    return False
+
+
+def _named(event: EventMention, role: str) -> set[str]:
+    return {(getattr(a.span._, "canonical", None) or a.span.text).lower() for a in event.arguments
+            if a.role == role and a.span.label_ in ("ORG", "PERSON", "GPE", "FAC")}
+
+
+def _dates(event: EventMention) -> set[str]:
+    """The calendar values of its dates (2021-07-14, 2021-07, 2021); not PAST_REF or a weekday alone."""
+    return {timex.value for a in event.arguments if a.role == "date"
+            and (timex := getattr(a.span._, "timex", None)) is not None and timex.value[:4].isdigit()}
+
+
+
+
+def _placed(event: EventMention) -> list:
+    return [place for a in event.arguments if a.role == "location"
+            and (place := getattr(a.span._, "place", None)) is not None]
+
+
+def _same_area(p, q) -> bool:
+    if p.geonames_id is not None and p.geonames_id == q.geonames_id or p.name == q.name:
+        return True
+    for inner, outer in ((p, q), (q, p)):
+        if outer.kind == "country" and inner.country_code == outer.country_code:
+            return True
+        if outer.kind == "admin1" and inner.country_code == outer.country_code and inner.admin1 in (outer.admin1, None):
+            return True
+    return False
+
+
+# A bomb or a fire strikes the building it goes off in: "A BOMB EXPLODED AT THE UCR HEADQUARTERS" (MUC-4's
+# physical target, GTD's target). Only for these types, and only a facility: "exploded in Lima" is a place.
+STRUCK_WHERE_IT_HAPPENS = {"BOMBING", "ARSON"}
+STRUCK_AT_PREPS = {"at", "in", "inside", "outside", "into"}
+FACILITY_NOUNS = {"building", "house", "home", "residence", "office", "headquarters", "embassy", "consulate", "store",
+                  "shop", "bank", "branch", "station", "tower", "pylon", "bridge", "church", "school", "hospital",
+                  "hotel", "factory", "plant", "facility", "installation", "dealership", "ministry", "booth",
+                  "pipeline", "car", "vehicle", "bus", "train", "truck", "restaurant", "market", "supermarket",
+                  "warehouse", "mall", "theater", "cinema", "club", "barracks", "court", "courthouse", "mosque",
+                  "temple", "airport", "terminal", "substation", "refinery", "premises", "compound", "checkpoint"}
+
+
+def _facility(token: Token) -> bool:
+    return token.lemma_.lower() in FACILITY_NOUNS or token.lower_ in FACILITY_NOUNS
+
+
+# Nouns of an act done to someone: their possessor is its victim ("ROMERO'S MURDER").
+PATIENT_NOUNS = {"murder", "killing", "assassination", "kidnapping", "abduction", "massacre", "execution", "slaying"}
+# Acts done to people only: whoever they are done to is a victim, even a noun no lexicon lists as a person
+# ("the murder of six JESUITS", "KIDNAPPED A SPANISH TECHNICIAN").
+HARM_TO_PEOPLE = PATIENT_NOUNS | {"kill", "assassinate", "kidnap", "abduct", "execute", "slay", "behead", "stab"}
 
 # Nominal perpetrators that belong to some armed group: "GUERRILLAS ATTACKED ..." in a report about the FMLN.
 GROUP_MEMBER_NOUNS = {"guerrilla", "rebel", "insurgent", "terrorist", "militant", "fighter", "commando", "column",
@@ -190,6 +310,8 @@ def _is_person(token: Token) -> bool:
 def _participants(doc: Doc, trigger: Token):
     """(role, span) pairs read off the dependency tree around one trigger."""
     agents, patients = [], []
+    lemma = trigger.lemma_.lower()
+    event_type = _LEMMA_TYPES.get(lemma)
     if trigger.pos_ == "VERB":
         for child in trigger.children:
             if child.dep_ in {"nsubj"}:
@@ -198,29 +320,69 @@ def _participants(doc: Doc, trigger: Token):
                 patients.append(child)
             elif child.dep_ == "agent":
                 agents.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ in STRUCK_AT_PREPS and event_type in STRUCK_WHERE_IT_HAPPENS:
+                patients.extend(c for c in child.children if c.dep_ == "pobj" and _facility(c))
         if not agents and trigger.dep_ == "conj" and trigger.head.pos_ == "VERB":
             # "GUERRILLAS KILLED A PEASANT AND BURNED A TANK TRUCK": the second verb shares the subject
             agents.extend(c for c in trigger.head.children if c.dep_ == "nsubj")
     else:
         for child in trigger.children:
             if child.dep_ in {"poss", "compound"} and (child.ent_type_ in ORG_LABELS or _is_person(child)):
-                agents.append(child)
-            elif child.dep_ == "prep" and child.lower_ in {"by", "of"}:
+                # "ROMERO'S MURDER": the one a killing noun happens to; "the FMLN's attack": who made it
+                victim = lemma in PATIENT_NOUNS and child.ent_type_ not in ORG_LABELS \
+                    and not _group_member(child)
+                (patients if victim else agents).append(child)
+            elif child.dep_ == "prep" and child.lower_ == "by":
                 agents.extend(c for c in child.children if c.dep_ == "pobj" and (c.ent_type_ in ORG_LABELS or _is_person(c)))
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                # "the attack of the guerrillas" (a group: who made it); "the assassination of HECTOR OQUELI",
+                # "the bombing of the embassy" (anyone or anything else: whom or what it struck)
+                for c in child.children:
+                    if c.dep_ == "pobj":
+                        by_group = c.ent_type_ in ORG_LABELS or _group_member(c)
+                        (agents if by_group and lemma not in PATIENT_NOUNS else patients).append(c)
             elif child.dep_ == "prep" and child.lower_ in {"on", "against", "targeting"}:
                 patients.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ in STRUCK_AT_PREPS and event_type in STRUCK_WHERE_IT_HAPPENS:
+                patients.extend(c for c in child.children if c.dep_ == "pobj" and _facility(c))
         head = trigger.head
         if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LAUNCH_VERBS:
             agents.extend(c for c in head.children if c.dep_ in {"nsubj"})
+    agents, patients = _resolved(trigger, agents), _resolved(trigger, patients)
     for token in agents:
         span = _mention(doc, token)
         # "A BOMB EXPLODED, KILLING FIVE", "the blast killed": a weapon or an explosion is no perpetrator
         if span is not None and span.label_ != "WEAPON" and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
             yield ("perpetrator_org" if span.label_ in ORG_LABELS else "perpetrator"), span
+    harms_people = lemma in HARM_TO_PEOPLE
     for token in patients:
         span = _mention(doc, token)
-        if span is not None and span.label_ not in {"DATE", "TIME", "CARDINAL", "WEAPON"}:
-            yield ("victim" if _is_person(token) or span.label_ in PERSON_LABELS else "target"), span
+        # not a date or a number, and not another attack word ("charged with murder, assault and robbery")
+        if span is not None and span.label_ not in {"DATE", "TIME", "CARDINAL", "WEAPON"} \
+                and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
+            person = harms_people or _is_person(token) or span.label_ in PERSON_LABELS
+            yield ("victim" if person else "target"), span
+
+
+def _resolved(trigger: Token, tokens: list[Token]) -> list[Token]:
+    """The participants a parse gives, with those coordinated with them ("KILLED HECTOR OQUELI ... AND GILDA
+    FLORES") and a relative pronoun read as the noun it stands for ("OQUELI, WHO WAS KIDNAPPED")."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.tag_ in {"WP", "WDT"} and trigger.dep_ == "relcl":
+            token = trigger.head
+        for t in (token, *_conjuncts(token)):
+            if t not in out:
+                out.append(t)
+    return out
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    found = []
+    for child in token.children:
+        if child.dep_ == "conj":
+            found.extend([child, *_conjuncts(child)])
+    return found
 
 
 def _mention(doc: Doc, token: Token) -> Optional[Span]:
@@ -232,12 +394,31 @@ def _mention(doc: Doc, token: Token) -> Optional[Span]:
             return ent
     for actor in doc.spans.get(ACTORS_KEY, ()):
         if actor.start <= token.i < actor.end:
-            return actor
+            end = _with_members(token, actor.end) if token.i == actor.end - 1 else actor.end
+            return actor if end == actor.end else Span(doc, actor.start, end, label=actor.label)
     for chunk in doc.noun_chunks:
         if chunk.root.i == token.i:
             start = chunk.start + (1 if chunk[0].dep_ == "det" else 0)
-            return Span(doc, start, chunk.end, label="NOUN") if start < chunk.end else None
+            return Span(doc, start, _with_members(token, chunk.end), label="NOUN") if start < chunk.end else None
     return None
+
+
+# Collective nouns whose "of" phrase says who they are: "A GROUP OF HEAVILY ARMED MEN", "A COLUMN OF SHINING
+# PATH TERRORISTS", "PRESUMED MEMBERS OF THE SHINING PATH".
+COLLECTIVE_NOUNS = {"group", "column", "band", "gang", "squad", "unit", "team", "cell", "member", "detachment",
+                    "platoon", "patrol", "commando", "contingent", "battalion", "company"}
+
+
+def _with_members(token: Token, end: int) -> int:
+    """Where the mention headed by ``token`` ends: after the "of" phrase of a collective noun."""
+    if token.lemma_.lower() not in COLLECTIVE_NOUNS and token.lower_.rstrip("s") not in COLLECTIVE_NOUNS:
+        return end
+    for prep in token.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == end:
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            if objects:
+                return objects[0].right_edge.i + 1 if objects[0].right_edge.i - end < 8 else end
+    return end
 
 
 def _is_locative(ent: Span) -> bool:
@@ -245,6 +426,46 @@ def _is_locative(ent: Span) -> bool:
     if ent.root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in SETTLEMENT_NOUNS:
         return True  # "the town of Hostigal": the name of a place the sentence is about
     return ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
+
+
+# The guidelines' subtypes (annotations/GUIDELINES.md, section 5), each given only where the text states it;
+# they map onto ACLED's sub-event types (docs/records.md).
+SUBTYPES = ("suicide_bombing", "car_bomb", "ied", "assassination", "massacre", "armed_clash", "air_strike",
+            "shelling", "ambush", "hostage_taking")
+_SUBTYPE_WORDS = {
+    "assassination": {"assassinate", "assassination", "assassin"},
+    "massacre": {"massacre"},
+    "armed_clash": {"clash", "skirmish", "firefight", "shootout", "gunbattle"},
+    "air_strike": {"airstrike", "air-strike", "bombardment", "bombard", "airstrikes"},
+    "shelling": {"shell", "shelling", "mortar", "artillery"},
+    "ambush": {"ambush"},
+    "hostage_taking": {"hostage"},
+}
+_CARS = {"car", "vehicle", "truck", "car-bomb", "van", "vbied"}
+_IEDS = {"ied", "ieds", "roadside", "improvised", "landmine", "mine"}
+
+
+def _subtype(event_type: str, triggers: list[Token], arguments: list[EventArgument]) -> Optional[str]:
+    """The subtype the words of the incident state: "a suicide bomber", "a car bomb", "an air strike",
+    "ambushed", "took hostage"; None where they state none."""
+    words = {w for t in triggers for w in (t.lemma_.lower(), t.lower_)}
+    near = words | {c.lower_ for t in triggers for c in t.children if c.dep_ in {"compound", "amod", "nmod"}}
+    weapons = {w.lower_ for a in arguments if a.role == "weapon" for w in a.span}
+    if event_type == "BOMBING" or "bomb" in weapons:
+        if "suicide" in near | weapons:
+            return "suicide_bombing"
+        if near & _CARS or weapons & _CARS:
+            return "car_bomb"
+        if near & _IEDS or weapons & _IEDS:
+            return "ied"
+    if "air" in near and words & {"strike", "raid", "attack"}:
+        return "air_strike"
+    for subtype, lexicon in _SUBTYPE_WORDS.items():
+        if words & lexicon:
+            return subtype
+    if event_type == "ATTACK" and weapons & {"mortar", "mortars", "artillery", "shells"}:
+        return "shelling"
+    return None
 
 
 def _kind(triggers: list[tuple[Token, str]]) -> str:

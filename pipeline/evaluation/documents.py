@@ -49,6 +49,7 @@ class EventView:
     killed: Optional[int] = None
     injured: Optional[int] = None
     location: Optional[EntityView] = None
+    subtype: Optional[str] = None
 
 
 @dataclass
@@ -87,7 +88,7 @@ def from_brat(doc: BratDocument) -> DocumentView:
         view.events.append(EventView(
             event.type, [(t.start, t.end) for t in triggers], arguments, event.kind, event.status,
             event.killed[0] if event.killed else None, event.injured[0] if event.injured else None,
-            _most_specific(places)))
+            _most_specific(places), event.subtype))
     view.relations = [(r.label, by_id[r.head].span, by_id[r.tail].span) for r in doc.relations.values()
                       if r.head in by_id and r.tail in by_id]
     return view
@@ -111,7 +112,8 @@ def from_record(record: ArticleRecord) -> DocumentView:
         view.events.append(EventView(
             event.type, [(event.trigger.start, event.trigger.end)],
             [ArgumentView(a.role, (a.start, a.end), a.text) for a in event.arguments], event.kind, event.status,
-            event.killed.value if event.killed else None, event.injured.value if event.injured else None, location))
+            event.killed.value if event.killed else None, event.injured.value if event.injured else None, location,
+            event.subtype))
     view.relations = [(r.label, by_id[r.head].span, by_id[r.tail].span) for r in record.relations
                       if r.head in by_id and r.tail in by_id]
     return view

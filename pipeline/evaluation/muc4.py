@@ -119,8 +119,22 @@ def make_template(event_type: str, arguments: Iterable[tuple[str, str]]) -> Temp
 
 
 def record_templates(record) -> list[Template]:
-    """The events of an ArticleRecord as templates."""
-    return [make_template(event.type, ((a.role, a.text) for a in event.arguments)) for event in record.events]
+    """The events of an ArticleRecord as templates.
+
+    GTT's Victim slot is MUC-4's HUM TGT: NAME, named people only ("a peasant", "two soldiers" are
+    descriptions, which it leaves out): a victim is scored when it is a PERSON entity, written as its
+    canonical form, the fullest name the article gives ("MAZA MARQUEZ" -> "miguel maza marquez")."""
+    entities = {entity.id: entity for entity in record.entities}
+
+    def scored(argument) -> Optional[tuple[str, str]]:
+        if argument.role != "victim":
+            return argument.role, argument.text
+        entity = entities.get(argument.entity) if argument.entity else None
+        if entity is None or entity.label != "PERSON":
+            return None
+        return argument.role, entity.canonical or argument.text
+
+    return [make_template(event.type, filter(None, map(scored, event.arguments))) for event in record.events]
 
 
 def template_to_json(template: Template) -> dict:

@@ -91,8 +91,21 @@ def _same_event(g: EventView, p: EventView) -> bool:
     return g.type == p.type and any(overlaps(t, p.triggers[0]) for t in g.triggers)
 
 
+# The subtypes the guidelines name (GUIDELINES.md section 5); a gold subtype outside them ("military_offensive")
+# is free text that no predicted one can match, and is scored as none. "car_bombing" is written for "car_bomb".
+GUIDELINE_SUBTYPES = {"suicide_bombing", "car_bomb", "ied", "assassination", "massacre", "armed_clash", "air_strike",
+                      "shelling", "ambush", "hostage_taking", "harassment", "sabotage"}
+_SUBTYPE_SPELLINGS = {"car_bombing": "car_bomb"}
+
+
+def guideline_subtype(subtype: Optional[str]) -> Optional[str]:
+    subtype = _SUBTYPE_SPELLINGS.get(subtype, subtype)
+    return subtype if subtype in GUIDELINE_SUBTYPES else None
+
+
 def score_events(gold: DocumentView, pred: DocumentView, events: LayerScore, arguments: LayerScore,
-                 counts: dict[str, Accuracy], locations: dict[str, Accuracy], kinds: Accuracy) -> None:
+                 counts: dict[str, Accuracy], locations: dict[str, Accuracy], kinds: Accuracy,
+                 subtypes: Optional[LayerScore] = None) -> None:
     for event_type in {e.type for e in gold.events} | {e.type for e in pred.events}:
         g = [e for e in gold.events if e.type == event_type]
         p = [e for e in pred.events if e.type == event_type]
@@ -114,6 +127,15 @@ def score_events(gold: DocumentView, pred: DocumentView, events: LayerScore, arg
         if g.kind is not None:
             kinds.total += 1
             kinds.correct += g.kind == p.kind
+        if subtypes is not None:  # on matched events: the subtype as a label, none where neither states one
+            gs, ps = guideline_subtype(g.subtype), p.subtype
+            if gs is not None and gs == ps:
+                subtypes.add(gs, Counts(tp=1))
+            else:
+                if gs is not None:
+                    subtypes.add(gs, Counts(fn=1))
+                if ps is not None:
+                    subtypes.add(ps, Counts(fp=1))
     for i, g in enumerate(gold.events):
         if i not in matched_gold:
             for a in g.arguments:
@@ -171,7 +193,7 @@ def same_actor(gold: str, pred: Optional[str], registry) -> bool:
 def score_corpus(pairs: Iterable[tuple[DocumentView, DocumentView]],
                  entity_labels: Iterable[str] = SCORED_ENTITY_LABELS) -> dict:
     entity_labels = tuple(entity_labels)
-    exact, overlap, events, arguments, relations = (LayerScore() for _ in range(5))
+    exact, overlap, events, arguments, relations, subtypes = (LayerScore() for _ in range(6))
     counts = {"killed": Accuracy(), "injured": Accuracy()}
     event_places = {"country": Accuracy(), "place": Accuracy()}
     entity_places = {"country": Accuracy(), "place": Accuracy()}
@@ -180,7 +202,7 @@ def score_corpus(pairs: Iterable[tuple[DocumentView, DocumentView]],
     for gold, pred in pairs:
         documents += 1
         score_entities(gold, pred, exact, overlap, entity_labels)
-        score_events(gold, pred, events, arguments, counts, event_places, kinds)
+        score_events(gold, pred, events, arguments, counts, event_places, kinds, subtypes)
         score_relations(gold, pred, relations)
         score_normalisation(gold, pred, dates, entity_places, canonical)
     return {
@@ -192,5 +214,6 @@ def score_corpus(pairs: Iterable[tuple[DocumentView, DocumentView]],
         "entity_location_accuracy": {k: v.report() for k, v in entity_places.items()},
         "casualty_count_accuracy": {k: v.report() for k, v in counts.items()},
         "event_kind_accuracy": kinds.report(),
+        "event_subtypes": subtypes.report(),
         "actor_canonical_accuracy": canonical.report(),
     }
