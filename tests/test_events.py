@@ -154,3 +154,13 @@ def test_a_bomb_strikes_the_building_it_goes_off_in_not_the_town(annotate):
     assert any(a.role == "target" and "headquarters" in a.span.text for a in building.arguments)
     (town,) = _events(annotate("A bomb exploded in Lima yesterday.", published="1990-01-16"))
     assert not [a for a in town.arguments if a.role == "target"]
+
+
+def test_a_mention_placed_elsewhere_than_where_the_incident_is_placed_is_another_incident(annotate):
+    # The first bombing names no place of its own: it is placed by the dateline (Lima), so the one in Cuzco
+    # is another incident; the explosion in between refers back to the first.
+    doc = annotate("LIMA, May 2 (Reuters) - A bomb exploded today at a bank branch. The explosion destroyed the "
+                   "front of the building. Later a bomb exploded in Cuzco.", published="1990-05-02")
+    first, second = _events(doc)
+    assert "explosion" in [t.text for t in first.extra_triggers]
+    assert [a.span.text for a in second.arguments if a.role == "location"] == ["Cuzco"]

@@ -56,7 +56,7 @@ REPORTING_VERBS = {"say", "report", "announce", "tell", "state", "confirm", "dis
 
 def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
     """(the text naming it, the place) for an event mention and its ``location`` arguments, or None."""
-    triggers = {t.i for span in (mention.trigger, *getattr(mention, "extra_triggers", ())) for t in span}
+    triggers = _triggers(mention)
     found = _gazetteer_place(locations, mention, triggers, doc)
     parts = [s for s in locations if s._.place is None and _part_of_place(s)]
     if found is not None and parts:
@@ -65,12 +65,27 @@ def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str,
     return found
 
 
+def incident_place(mentions: list, locations_of, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
+    """The place of an incident told in several mentions (``events.group_incidents``): the first mention that
+    places itself (step 1, its own locative places) says where; else what the steps find for the first
+    mention. ``locations_of(mention)`` gives a mention's ``location`` arguments."""
+    return event_place(locations_of(mentions[0]), mentions[0], doc)
+
+
+def _triggers(mention) -> set[int]:
+    return {t.i for span in (mention.trigger, *getattr(mention, "extra_triggers", ())) for t in span}
+
+
+def _own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span]:
+    return [s for s in locations if s._.place is not None and not _qualifier(s, triggers)
+            and not _in_dateline(s, doc) and not _where_reported(s, triggers)]
+
+
 def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Doc) -> Optional[tuple[str, GeoPlace]]:
     start = mention.trigger.start
     sentence = mention.sentence
     countries = list(getattr(doc._, "article_countries", None) or ())
-    linked = [s for s in locations if s._.place is not None and not _qualifier(s, triggers)
-              and not _in_dateline(s, doc) and not _where_reported(s, triggers)]
+    linked = _own_places(locations, triggers, doc)
     if linked:
         best = max(linked, key=lambda s: (_in_clause(s, triggers), place_specificity(s._.place),
                                           -abs(s.start - start)))

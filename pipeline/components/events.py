@@ -9,13 +9,14 @@ of the acts of its members ("GUERRILLAS ATTACKED ..."). Casualties are read by `
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ACTOR_NOUNS, ACTORS_KEY
+from .event_location import event_place
 from .normalization import SETTLEMENT_NOUNS
 from .sentences import in_boilerplate
 
@@ -71,6 +72,9 @@ class EventMention:
     extra_triggers: list[Span] = field(default_factory=list)
     # The sentences of the other mentions of the same incident (``group_incidents``).
     extra_sentences: list[Span] = field(default_factory=list)
+    # The mentions as found, each with its own arguments, where several were joined (the first is this one as
+    # it was found): where the incident happened is read off them one by one (event_location.incident_place).
+    mentions: list["EventMention"] = field(default_factory=list)
 
 
 @Language.factory(
@@ -147,6 +151,9 @@ def group_incidents(events: list[EventMention]) -> list[EventMention]:
         if same is None:
             incidents.append(event)
             continue
+        if not same.mentions:
+            same.mentions = [replace(same, arguments=list(same.arguments), extra_triggers=list(same.extra_triggers))]
+        same.mentions.append(event)
         same.extra_triggers.extend([event.trigger, *event.extra_triggers])
         same.extra_sentences.extend([event.sentence, *event.extra_sentences])
         taken = {(a.role, a.span.start, a.span.end) for a in same.arguments}
@@ -181,7 +188,8 @@ def _heads(event: EventMention, roles: tuple[str, ...]) -> set[str]:
 def _conflict(a: EventMention, b: EventMention) -> bool:
     """Two mentions that say of themselves different places, days or responsible groups are two incidents:
     each side names one (a gazetteer place, a date resolved to a day, an organisation), and none matches."""
-    places_a, places_b = _placed(a), _placed(b)
+    places_b = _placed(b)
+    places_a = _placed(a) or _where_placed(a) if places_b else []
     if places_a and places_b and not any(_same_area(p, q) for p in places_a for q in places_b):
         return True
     dates_a, dates_b = _dates(a), _dates(b)
@@ -205,6 +213,14 @@ def _dates(event: EventMention) -> set[str]:
             and (timex := getattr(a.span._, "timex", None)) is not None and timex.value[:4].isdigit()}
 
 
+
+
+def _where_placed(event: EventMention) -> list:
+    """Where an incident that names no place of its own is placed (the article's story place, its dateline):
+    a later mention in another town is another incident."""
+    first = event.mentions[0] if event.mentions else event
+    found = event_place([a.span for a in first.arguments if a.role == "location"], first, first.sentence.doc)
+    return [found[1]] if found is not None else []
 
 
 def _placed(event: EventMention) -> list:
