@@ -146,3 +146,25 @@ def test_event_templates_use_the_scored_roles_only(blank_nlp):
                          arguments=[EventArgument("perpetrator", doc[0:1]), EventArgument("target", doc[2:4]),
                                     EventArgument("location", doc[5:6])])
     assert event_templates([event]) == [Template("arson", {"PerpInd": (("rebels",),), "Target": (("bus",),)})]
+
+
+def test_added_to_found_events_it_gives_its_fillers_to_the_incident_of_their_type(trained):
+    """add_to_found: the trained model reads the incidents another stage found and adds the role fillers it
+    finds to the first of their type; it adds no event and keeps what the event had."""
+    from pipeline.components.events import EventArgument, EventMention
+
+    nlp, _ = trained
+    pipe = nlp.get_pipe("news_event_model")
+    doc = nlp.make_doc(TEXTS[0])
+    found = EventMention("BOMBING", doc[3:4], doc[0:len(doc)], [EventArgument("perpetrator", doc[0:1])])
+    other = EventMention("KIDNAPPING", doc[3:4], doc[0:len(doc)])
+    doc._.events = [found, other]
+    pipe.cfg["add_to_found"] = True
+    try:
+        doc = pipe(doc)
+    finally:
+        pipe.cfg["add_to_found"] = False
+    assert doc._.events == [found, other]
+    assert [(a.role, a.span.text) for a in found.arguments] == [
+        ("perpetrator", "Guerrillas"), ("perpetrator_org", "FMLN"), ("target", "power station")]
+    assert other.arguments == []

@@ -97,7 +97,11 @@ class EventModel(TrainablePipe):
 
     def set_annotations(self, docs: Iterable[Doc], scores: EventScores) -> None:
         for doc, (role_probs, type_probs, doc_probs) in zip(docs, self._probabilities(scores)):
-            doc._.events = self.build_events(doc, role_probs, type_probs, doc_probs)
+            events = self.build_events(doc, role_probs, type_probs, doc_probs)
+            if self.cfg.get("add_to_found"):
+                add_role_fillers(doc._.events or [], events)
+            else:
+                doc._.events = events
 
     def _probabilities(self, scores: EventScores):
         ops = self.model.ops
@@ -180,6 +184,25 @@ class EventModel(TrainablePipe):
         predicted = {str(i): event_templates(eg.predicted._.events or ()) for i, eg in enumerate(examples)}
         report = score_corpus(predicted, gold)["micro_avg"]
         return {"events_f": report["f1"] / 100, "events_p": report["p"] / 100, "events_r": report["r"] / 100}
+
+
+FILLER_ROLES = ("perpetrator", "perpetrator_org", "target", "victim", "weapon")
+
+
+def add_role_fillers(found: list[EventMention], predicted: list[EventMention]) -> None:
+    """The model's role fillers added to the events another stage found (the rule extractor: its incidents, with
+    their triggers, places and dates): each predicted event gives its fillers to the first found event of its
+    type, leaving out a span that overlaps one the event has. No event is added or removed."""
+    for event in predicted:
+        target = next((e for e in found if e.type == event.type), None)
+        if target is None:
+            continue
+        taken = [a.span for a in target.arguments]
+        for argument in event.arguments:
+            span = argument.span
+            if argument.role in FILLER_ROLES and not any(span.start < t.end and t.start < span.end for t in taken):
+                target.arguments.append(EventArgument(argument.role, span))
+                taken.append(span)
 
 
 def _unique_arguments(scored: list[tuple[float, EventArgument]]) -> list[EventArgument]:
