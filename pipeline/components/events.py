@@ -3,9 +3,11 @@
 Triggers come from a lexicon of verb and noun lemmas per MUC-4 incident type; arguments from
 the dependency parse (subject and "by"-agent -> perpetrator, object and "on"/"against" ->
 victim or target), with weapons, places and dates taken from the trigger's sentence. The
-triggers of one sentence form one incident; an attack with explosives (dynamite, a bomb) is a
-bombing. Where an article names one armed group only, that group is the responsible organisation
-of the acts of its members ("GUERRILLAS ATTACKED ..."). Casualties are read by ``casualties.py``.
+triggers of one sentence form one incident, and the later mentions of an incident in other sentences
+join it (``group_incidents``); an attack with explosives (dynamite, a bomb) is a bombing, and the
+subtype is what the words state ("a suicide bomber", "an air strike"). Where an article names one
+armed group only, that group is the responsible organisation of the acts of its members
+("GUERRILLAS ATTACKED ..."). Casualties are read by ``casualties.py``.
 """
 from __future__ import annotations
 
@@ -142,8 +144,9 @@ def group_incidents(events: list[EventMention]) -> list[EventMention]:
     """The mentions of one incident in an article as one event: a report names its attack again and again
     ("A BOMB EXPLODED ... THE EXPLOSION ... THE BOMBING"), and MUC-4, ACLED and our gold count it once.
 
-    A mention joins the first earlier incident of its type and kind whose places do not conflict with its
-    own (two different towns are two incidents); its triggers, sentences and arguments are added there."""
+    A mention joins the first earlier incident of its type and kind that it is a later mention of
+    (``_same_incident``); its triggers, sentences and arguments are added there, and the mentions as found
+    are kept in ``mentions``."""
     incidents: list[EventMention] = []
     for event in events:
         same = next((i for i in incidents if i.type == event.type and i.kind == event.kind
@@ -186,8 +189,9 @@ def _heads(event: EventMention, roles: tuple[str, ...]) -> set[str]:
 
 
 def _conflict(a: EventMention, b: EventMention) -> bool:
-    """Two mentions that say of themselves different places, days or responsible groups are two incidents:
-    each side names one (a gazetteer place, a date resolved to a day, an organisation), and none matches."""
+    """Two mentions that say different things of themselves are two incidents: a place (the incident's own,
+    or where it is placed), a date (month or day), a named victim, target or responsible group. Each side
+    names one, and none of one side matches one of the other."""
     places_b = _placed(b)
     places_a = _placed(a) or _where_placed(a) if places_b else []
     if places_a and places_b and not any(_same_area(p, q) for p in places_a for q in places_b):
@@ -211,8 +215,6 @@ def _dates(event: EventMention) -> set[str]:
     """The calendar values of its dates (2021-07-14, 2021-07, 2021); not PAST_REF or a weekday alone."""
     return {timex.value for a in event.arguments if a.role == "date"
             and (timex := getattr(a.span._, "timex", None)) is not None and timex.value[:4].isdigit()}
-
-
 
 
 def _where_placed(event: EventMention) -> list:
@@ -433,6 +435,7 @@ def _with_members(token: Token, end: int) -> int:
         if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == end:
             objects = [c for c in prep.children if c.dep_ == "pobj"]
             if objects:
+                # a short phrase only: a long one is a clause of its own, not a name for the group
                 return objects[0].right_edge.i + 1 if objects[0].right_edge.i - end < 8 else end
     return end
 
