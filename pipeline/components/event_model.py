@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Optional
 
 import numpy
 from spacy.language import Language
+from spacy.util import minibatch
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example
@@ -92,6 +93,22 @@ class EventModel(TrainablePipe):
                     "outside_weight": outside_weight, "doc_weight": doc_weight}
 
     # -- prediction -------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128):
+        """As spaCy's, except that with ``add_to_found`` a document in which no event was found is not read:
+        there is no incident to add fillers to, and most news has none (23 events in 1,000 Reuters articles)."""
+        error_handler = self.get_error_handler()
+        for batch in minibatch(stream, size=batch_size):
+            docs = [doc for doc in batch if doc._.events] if self.cfg.get("add_to_found") else batch
+            try:
+                if docs:
+                    self.set_annotations(docs, self.predict(docs))
+            except Exception as error:
+                error_handler(self.name, self, docs, error)
+            yield from batch
+
     def predict(self, docs: Iterable[Doc]) -> EventScores:
         return self.model.predict(list(docs))
 
