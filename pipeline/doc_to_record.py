@@ -5,7 +5,7 @@ from spacy.tokens import Doc, Span
 
 from . import __version__
 from .components.entities import NESTED_KEY
-from .components.event_location import event_place, incident_place
+from .components.event_location import incident_place
 from .records import (Argument, Article, ArticleRecord, Count, DateValue, Entity, Event, EventDate, EventLocation,
                       Place, Relation, Trigger)
 
@@ -67,9 +67,8 @@ def _event(doc: Doc, number: int, mention, entity_ids: dict, sentence_of: list[i
     dates = [a.span for a in mention.arguments if a.role == "date"]
     places = [a.span for a in mention.arguments if a.role == "location"]
     return Event(
-        id=f"E{number + 1}", type=mention.type, subtype=getattr(mention, "subtype", None), trigger=Trigger(text=mention.trigger.text,
-                                                                start=mention.trigger.start_char,
-                                                                end=mention.trigger.end_char),
+        id=f"E{number + 1}", type=mention.type, subtype=getattr(mention, "subtype", None),
+        trigger=Trigger(text=mention.trigger.text, start=mention.trigger.start_char, end=mention.trigger.end_char),
         sentence=sentence_of[mention.trigger.start], arguments=arguments, date=_event_date(dates),
         location=_event_location(places, mention, doc),
         killed=Count(value=mention.killed[0], qualifier=mention.killed[1]) if mention.killed else None,
@@ -89,13 +88,8 @@ def _event_date(spans: list[Span]) -> EventDate | None:
 
 
 def _event_location(spans: list[Span], mention, doc: Doc) -> EventLocation | None:
-    """The most specific place linked to the event (``components/event_location.py``); for an incident told in
-    several mentions, the place its first self-placing mention gives."""
-    mentions = getattr(mention, "mentions", None)
-    if mentions:
-        chosen = incident_place(mentions, lambda m: [a.span for a in m.arguments if a.role == "location"], doc)
-    else:
-        chosen = event_place(spans, mention, doc)
+    """The most specific place linked to the event (``components/event_location.py``)."""
+    chosen = incident_place(mention, doc)
     if chosen is not None:
         text, place = chosen
         return EventLocation(text=text, name=place.name, country_code=place.country_code, admin1=place.admin1,

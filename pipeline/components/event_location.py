@@ -65,11 +65,11 @@ def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str,
     return found
 
 
-def incident_place(mentions: list, locations_of, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
-    """The place of an incident told in several mentions (``events.group_incidents``): the first mention that
-    places itself (step 1, its own locative places) says where; else what the steps find for the first
-    mention. ``locations_of(mention)`` gives a mention's ``location`` arguments."""
-    return event_place(locations_of(mentions[0]), mentions[0], doc)
+def incident_place(mention, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
+    """Where an incident is placed: for one told in several mentions (``events.group_incidents``), where its
+    first mention, with that mention's own ``location`` arguments, places it; else as ``event_place``."""
+    first = mention.mentions[0] if getattr(mention, "mentions", None) else mention
+    return event_place([a.span for a in first.arguments if a.role == "location"], first, doc)
 
 
 def _triggers(mention) -> set[int]:

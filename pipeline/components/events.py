@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ACTOR_NOUNS, ACTORS_KEY
-from .event_location import event_place
+from .event_location import incident_place
 from .normalization import SETTLEMENT_NOUNS
 from .sentences import in_boilerplate
 
@@ -220,8 +220,7 @@ def _dates(event: EventMention) -> set[str]:
 def _where_placed(event: EventMention) -> list:
     """Where an incident that names no place of its own is placed (the article's story place, its dateline):
     a later mention in another town is another incident."""
-    first = event.mentions[0] if event.mentions else event
-    found = event_place([a.span for a in first.arguments if a.role == "location"], first, first.sentence.doc)
+    found = incident_place(event, event.sentence.doc)
     return [found[1]] if found is not None else []
 
 
