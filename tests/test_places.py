@@ -266,3 +266,32 @@ def test_the_town_of_a_name_the_gazetteer_lacks_is_the_events_text(annotate):
                                            "PEASANTS IN THE SMALL TOWN OF QUELLOPATA, IN AYACUCHO DEPARTMENT.")
     location = events["KILLED"]
     assert (location.text, location.admin1, location.country_code) == ("QUELLOPATA", "Ayacucho", "PE")
+
+
+def test_a_bare_name_shared_by_a_province_and_its_town_is_the_town():
+    gazetteer = load_gazetteer()
+    town = gazetteer.resolve("CHALATENANGO", ["SV"])
+    assert (town.kind, town.admin1) == ("city", "Chalatenango")
+    assert gazetteer.resolve("CHALATENANGO DEPARTMENT", ["SV"]).kind == "admin1"  # the type word asks for it
+    # A small town that only carries the province's name in a longer one is not meant.
+    assert gazetteer.resolve("ANTIOQUIA", ["CO"]).kind == "admin1"
+
+
+def test_a_village_the_gazetteer_lacks_is_the_events_text(annotate):
+    _, events = _event_locations(annotate, "SAN SALVADOR, 25 AUG 89 (EFE) -- [TEXT] A REPORT.\n\nSOLDIERS RAIDED "
+                                           "HOMES IN ARCATAO, IN CHALATENANGO DEPARTMENT, YESTERDAY.")
+    location = events["RAIDED"]
+    assert (location.text, location.admin1, location.country_code) == ("ARCATAO", "Chalatenango", "SV")
+
+
+def test_an_ocean_is_not_a_village(annotate):
+    # An ocean the gazetteer lacks says less than the town it names: no text of its own.
+    _, events = _event_locations(annotate, "SAN SALVADOR, 25 AUG 89 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLODED "
+                                           "IN THE PACIFIC NEAR SAN SALVADOR YESTERDAY.")
+    assert events["BOMB"].text != "PACIFIC"
+
+
+def test_a_type_word_of_a_division_does_not_complete_its_name(annotate):
+    _, events = _event_locations(annotate, "TEGUCIGALPA, 7 FEB 89 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLODED TODAY "
+                                           "IN THE NORTHERN CITY OF SAN PEDRO\nSULA, POLICE SAID.")
+    assert events["BOMB"].name == "San Pedro Sula"

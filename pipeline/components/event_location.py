@@ -40,7 +40,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
-from ..normalize.places import NOT_PLACES, GeoPlace, load_gazetteer, place_key
+from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
 from .normalization import DATELINE, PLACE_LABELS, SETTLEMENT_NOUNS, place_specificity, qualifies
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
@@ -48,6 +48,21 @@ PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "
               "ranch", "camp", "base", "barracks", "airport", "university", "hospital", "hotel", "embassy", "street",
               "avenue", "boulevard", "road", "highway", "bridge", "river", "station", "market", "square", "plaza",
               "church", "cathedral", "school", "prison", "jail", "mosque", "temple", "port", "refinery", "dam"}
+
+# Words of a description of terrain, not a name: "THE NORTHERN MOUNTAIN REGION", "THE JUNGLE".
+TERRAIN_WORDS = frozenset({"mountain", "mountains", "hill", "hills", "jungle", "zone", "territory", "border", "coast",
+                           "frontier", "countryside", "interior", "outskirts", "slopes", "region", "area", "sector",
+                           "part", "parts", "rural", "urban", "metropolitan", "northeast", "northwest", "southeast",
+                           "southwest"})
+
+PLACE_PREPOSITIONS = frozenset({"in", "near", "at", "outside", "inside", "into"})
+# Oceans, continents and great regions, which are no event's place where a town is known.
+MACRO_REGIONS = frozenset({"pacific", "atlantic", "caribbean", "amazon", "americas", "america", "andes", "europe", "asia",
+                           "africa", "middle", "east", "west", "gulf", "ocean", "sea"})
+# Military units and companies, which the NER may read as places.
+UNIT_NOUNS = frozenset({"battalion", "brigade", "regiment", "division", "company", "corporation", "command", "front",
+                        "squad", "unit", "plant"})
+_NOT_NAME_WORDS = NOT_PLACES | TERRAIN_WORDS | MACRO_REGIONS | frozenset(TYPE_WORDS) | frozenset(PART_NOUNS)
 
 # Verbs of saying: a place attached to one is where the news was told ("REPORTED TODAY IN LIMA THAT ...").
 REPORTING_VERBS = {"say", "report", "announce", "tell", "state", "confirm", "disclose", "declare", "add", "indicate",
@@ -158,7 +173,43 @@ def _part_of_place(span: Span) -> bool:
         return any(w not in NOT_PLACES for w in words)  # "the town of Hostigal", unknown to the gazetteer
     if _part_name(span) != span.text:  # the NER took the noun in: "SMALL TOWN OF QUELLOPATA"
         return True
-    return len(words) >= 2 and words[-1] in PART_NOUNS and any(w not in NOT_PLACES for w in words[:-1])
+    if len(words) >= 2 and words[-1] in PART_NOUNS and any(w not in NOT_PLACES for w in words[:-1]):
+        return True
+    return _unknown_place_name(span, words)
+
+
+def _unknown_place_name(span: Span, words: list[str]) -> bool:
+    """A name the NER read as a place where the event happened ("RAIDS IN ARCATAO", "IN LOS LLANITOS"),
+    too small for the gazetteer: a village or a part of a town. Not a description ("THE NORTHERN
+    MOUNTAIN REGION", "NEIGHBORHOODS"), a nationality ("HONDURAN"), an ocean or a continent, a unit
+    ("NUTIBARA BATTALION"), a known place behind a description ("THE AREA NEAR GUATEMALA"), nor a word
+    of a person's name in the same article (a first name read as a place)."""
+    if span.label_ not in {"GPE", "LOC"} or not _after_place_preposition(span):
+        return False
+    stems = [w[:-1] if w.endswith("s") and w[:-1] in _NOT_NAME_WORDS else w for w in words]
+    names = [w for w in stems if w not in _NOT_NAME_WORDS and w not in {"the", "a", "an", "of", "near"}]
+    if not names or any(w in demonyms() or w in UNIT_NOUNS for w in words):
+        return False
+    if any(w in {"of", "near"} for w in words[1:-1]):  # "THE AREA OF EL PENON": the name is after the word
+        tail = words[max(i for i, w in enumerate(words) if w in {"of", "near"}) + 1:]
+        countries = set(getattr(span.doc._, "article_countries", None) or ())
+        if any(p.country_code in countries for p in load_gazetteer().candidates(" ".join(tail))):
+            return False
+    # Words of full names ("RODOLFO VIERA"); a lone name read once as a PERSON is the NER's slip.
+    person_words = {w for ent in span.doc.ents if ent.label_ == "PERSON" and len(ent) > 1
+                    for w in place_key(ent.text).split()}
+    return not all(w in person_words for w in names)
+
+
+def _after_place_preposition(span: Span) -> bool:
+    """A preposition of place governs the name ("IN ARCATAO"), or a common noun it names does ("IN LA
+    RANERA STREAM", "NEAR THE JIBOA SUGAR MILL"); not a name before another name ("RODOLFO VIERA") or a
+    unit ("AZMITIA BATTALION")."""
+    root = span.root
+    while root.dep_ == "compound" and root.head.pos_ == "NOUN" and not root.head.ent_type_ \
+            and root.head.lower_ not in UNIT_NOUNS:
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS
 
 
 def _part_name(span: Span) -> str:

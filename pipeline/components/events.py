@@ -443,6 +443,8 @@ def _is_locative(ent: Span) -> bool:
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in SETTLEMENT_NOUNS:
         return True  # "the town of Hostigal": the name of a place the sentence is about
+    if any(t.lower_ == "of" and t.nbor(-1).lemma_.lower() in SETTLEMENT_NOUNS for t in ent[1:-1]):
+        return True  # the NER took the noun in: "(THE MAYOR OF) THE SMALL TOWN OF HOSTIGAL"
     return ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
 
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from ..normalize.dates import infer_publication_window, normalize_date
 from .entities import document_case
 from ..normalize.actors import load_registry
-from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
+from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key, query_forms
 
 for _name in ("published", "warnings"):
     if not Doc.has_extension(_name):
@@ -422,7 +422,9 @@ def _completed(doc: Doc, ent: Span, gazetteer) -> Optional[Span]:
             continue
         longer = doc[ent.start:end]
         place = gazetteer.resolve(longer.text)
-        if place is not None and place_key(place.name) == place_key(longer.text):
+        # The words after complete the name ("NORTHERN CITY OF SAN PEDRO" + "SULA"), not just type it (+ "PROVINCE").
+        if place is not None and place_key(place.name) in {key for key, _ in query_forms(longer.text)} \
+                and place_key(place.name) not in {key for key, _ in query_forms(ent.text)}:
             return Span(doc, ent.start, end, label=ent.label_)
     return None
 

@@ -65,6 +65,8 @@ TYPE_WORDS = {**dict.fromkeys(("province", "department", "region", "state", "gov
 # Words before a name that locate within it: "WESTERN MEDELLIN", "DOWNTOWN SAN SALVADOR".
 LEADING_MODIFIERS = GENERIC_WORDS | {"downtown", "greater", "outer", "inner", "rural", "urban", "metropolitan",
                                      "northernmost", "southernmost", "the", "el", "al"}
+# Words of size before a type word: "THE SMALL TOWN OF ...".
+SIZE_WORDS = frozenset({"small", "little", "large", "big", "remote", "tiny"})
 ARTICLES = ("la", "las", "los")
 # A name that is only an alternate name of a town (GeoNames lists transliterations and old names by the
 # dozen) is taken outside the article's own countries only for a city this big: "VINA" is Vina del Mar
@@ -180,7 +182,19 @@ class Gazetteer:
             return value + math.log10(max(p.population if p.kind == "city" else ADMIN1_POPULATION, 1000))
 
         found = [p for p in found if plausible(p)]
-        return max(found, key=score) if found else None
+        if not found:
+            return None
+        best = max(found, key=score)
+        if best.kind == "admin1" and hint is None:
+            # A bare name shared by a province and its town (CHALATENANGO, KANDAHAR, SANTA CRUZ) is the town
+            # in it, the most specific reading, unless a type word asks for the province ("CHALATENANGO
+            # DEPARTMENT"). A town known by a longer name counts only where it is a big city ("SANTA CRUZ" is
+            # Santa Cruz de la Sierra, "ANTIOQUIA" is not the small Santa Fe de Antioquia).
+            towns = [p for p in found if p.kind == "city" and p.country_code == best.country_code
+                     and p.admin1 == best.name and (own(p) or p.population >= ALTERNATE_NAME_POPULATION)]
+            if towns:
+                return max(towns, key=score)
+        return best
 
     def country(self, code: Optional[str]) -> Optional[GeoPlace]:
         """The country with this ISO code."""
@@ -202,6 +216,9 @@ def query_forms(name: str) -> list[tuple[str, Optional[str]]]:
     key = place_key(name)
     forms: list[tuple[str, Optional[str]]] = [(key, None)]
     words, hint = key.split(), None
+    # "NORTHERN CITY OF SAN PEDRO", "SMALL TOWN OF HOSTIGAL": the modifier comes before the type word.
+    if len(words) > 3 and words[0] in LEADING_MODIFIERS | SIZE_WORDS and words[1] in TYPE_WORDS and words[2] == "of":
+        words = words[1:]
     if len(words) > 2 and words[0] in TYPE_WORDS and words[1] == "of":
         hint, words = TYPE_WORDS[words[0]], words[2:]
     elif len(words) > 1 and words[-1] in TYPE_WORDS:
