@@ -107,6 +107,19 @@ def test_a_named_part_of_a_town_is_matched_by_its_text():
     assert score([row], [_record(event)])["aligned"]["place_most_specific"]["correct"] == 1
 
 
+def test_a_village_in_a_division_or_a_country_is_matched_by_its_text():
+    # The gazetteer lacks the village: the place around it is a department or the country itself.
+    rows = [{"templates": [_template("ATTACK", "PERU: HOSTIGAL (TOWN)")]},
+            {"templates": [_template("ATTACK", "EL SALVADOR: ARCATAO (TOWN)")]},
+            {"templates": [_template("ATTACK", "PERU: HUANTA (TOWN)")]}]
+    salvador = load_gazetteer().country("SV")
+    records = [_record(_event("ATTACK", "Lima", "PE", "Lima", geonames_id=None, text="HOSTIGAL")),
+               _record(_event("ATTACK", salvador.name, "SV", geonames_id=salvador.geonames_id, text="ARCATAO")),
+               # The department by its own name matches no town of the template.
+               _record(_event("ATTACK", "Ayacucho", "PE", "Ayacucho", geonames_id=None, text="AYACUCHO DEPARTMENT"))]
+    assert score(rows, records)["aligned"]["place"] == {"accuracy": 0.6667, "correct": 2, "n": 3}
+
+
 def test_only_the_first_documents_are_scored(tmp_path):
     from pipeline.evaluation.muc4_places import evaluate_places
 

@@ -83,7 +83,12 @@ def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str,
 def incident_place(mention, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
     """Where an incident is placed: for one told in several mentions (``events.group_incidents``), where its
     first mention, with that mention's own ``location`` arguments, places it; else as ``event_place``."""
-    first = mention.mentions[0] if getattr(mention, "mentions", None) else mention
+    mentions = getattr(mention, "mentions", None) or [mention]
+    for told in mentions:  # the first mention that names where, rather than one placed only by the story around it
+        locations = [a.span for a in told.arguments if a.role == "location"]
+        if _own_places(locations, _triggers(told), doc) or any(_part_of_place(s) for s in locations if s._.place is None):
+            return event_place(locations, told, doc)
+    first = mentions[0]
     return event_place([a.span for a in first.arguments if a.role == "location"], first, doc)
 
 

@@ -19,7 +19,9 @@ Scores, for the aligned event's location against any of the template's alternati
 - country: the location's country is the template's;
 - place (templates naming a place below the country in some alternative): the location is in
   the template's country and is one of its named places, at any level, by its gazetteer name
-  or by its text (which may name a neighbourhood the gazetteer lacks) (a city by its name;
+  or by its text (which may name a neighbourhood the gazetteer lacks; a text naming something other
+  than the gazetteer place is such a part, and counts whatever the place around it is: "HOSTIGAL"
+  inside Lima department, "ARCATAO" inside the country) (a city by its name;
   a first-level division by its name where the template types that level DEPARTMENT,
   PROVINCE, STATE or REGION, or INTENDANCY or COMMISSARY, Colombia's first-level divisions of
   the time), or a city inside such a named division (its admin1). Where an alternative gives
@@ -206,13 +208,20 @@ def place_matches(event: Event, gold: GoldLocation) -> tuple[bool, bool]:
     if location is None or not gold.levels or location.country_code != gold.country:
         return False, False
     kind = location_kind(location)
+    name = name_key(location.name) if location.name else None
+    # A text naming something other than the gazetteer place is a part of it the gazetteer lacks
+    # ("HOSTIGAL" in Lima department, "ARCATAO" in El Salvador): a place below the country whatever
+    # the place around it is.
+    part = {name_key(location.text)} - {name} if location.text else set()
     if kind == "country":
-        return False, False
-    names = {name_key(n) for n in (location.name, location.text) if n}
-    if kind == "admin1":  # a division matches only a level the template types as one
-        names &= gold.admin
-    elif location.admin1:
-        names |= {name_key(location.admin1)} & gold.admin  # a city inside the named department
+        names = part
+    elif kind == "admin1":  # a division matches only a level the template types as one
+        names = ({name} & gold.admin) | part
+    else:
+        names = {name} | part
+        if location.admin1:
+            names |= {name_key(location.admin1)} & gold.admin  # a city inside the named department
+    names.discard(None)
     return bool(names & set(gold.places)), bool(names & set(gold.levels[-1]))
 
 

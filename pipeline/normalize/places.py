@@ -158,11 +158,14 @@ class Gazetteer:
         def own(p: GeoPlace) -> bool:
             return p.kind == "country" or place_key(p.name) == key or subdivision_key(p.name) == key
 
+        # A name read off a mention with a type word ("VILLA EL SALVADOR DISTRICT" -> "salvador") is below a country.
+        typed = key != place_key(name) and place_key(name).split()[-1:] and place_key(name).split()[-1] in TYPE_WORDS
+
         def plausible(p: GeoPlace) -> bool:
             if hint == "part":
                 return p.kind == "city" and bool(countries) and p.country_code == countries[0]
             if p.kind == "country":
-                return True
+                return not typed
             if common_word:
                 return p.kind == "city" and p.population >= COMMON_WORD_POPULATION or (
                     p.country_code in countries and own(p))
@@ -229,7 +232,8 @@ def query_forms(name: str) -> list[tuple[str, Optional[str]]]:
     if words != key.split() and len(" ".join(words)) >= 4:
         forms.append((" ".join(words), hint))
     # Spanish names keep their article in the gazetteer ("La Oroya") and may lose it in text.
-    forms.extend((f"{article} {forms[-1][0]}", hint) for article in ARTICLES)
+    base = forms[-1][0]
+    forms.extend((f"{article} {base}", hint) for article in ARTICLES)
     return forms
 
 
