@@ -81,8 +81,9 @@ def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str,
 
 
 def incident_place(mention, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
-    """Where an incident is placed: for one told in several mentions (``events.group_incidents``), where its
-    first mention, with that mention's own ``location`` arguments, places it; else as ``event_place``."""
+    """Where an incident is placed: for one told in several mentions (``events.group_incidents``), where the
+    first mention that names a place of its own (its ``location`` arguments) puts it, else where its first
+    mention is placed by the story around it; for a single mention, as ``event_place``."""
     mentions = getattr(mention, "mentions", None) or [mention]
     for told in mentions:  # the first mention that names where, rather than one placed only by the story around it
         locations = [a.span for a in told.arguments if a.role == "location"]
