@@ -295,3 +295,13 @@ def test_a_type_word_of_a_division_does_not_complete_its_name(annotate):
     _, events = _event_locations(annotate, "TEGUCIGALPA, 7 FEB 89 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLODED TODAY "
                                            "IN THE NORTHERN CITY OF SAN PEDRO\nSULA, POLICE SAID.")
     assert events["BOMB"].name == "San Pedro Sula"
+
+
+def test_a_country_that_qualifies_another_noun_gives_way_to_the_dateline_town(annotate):
+    # "IN EL SALVADOR" hangs off the party, not off the murder: the report filed in San Salvador says more.
+    _, events = _event_locations(annotate, "SAN SALVADOR, 9 JUN 89 (EFE) -- [TEXT] THE RULING PARTY IN EL SALVADOR "
+                                           "TODAY CONDEMNED THE MURDER OF THE MINISTER.")
+    assert events["MURDER"].name == "San Salvador"
+    _, events = _event_locations(annotate, "SAN SALVADOR, 9 JUN 89 (EFE) -- [TEXT] A REPORT.\n\nTHE MINISTER WAS "
+                                           "MURDERED IN EL SALVADOR LAST YEAR.")
+    assert events["MURDERED"].name == "El Salvador"  # the murder's own place, however broad

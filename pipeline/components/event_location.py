@@ -7,7 +7,8 @@ Candidates, in order, each step used only when the one before finds nothing:
    EMBASSY": a nationality, not where it happened). Places in the trigger's own clause (its
    dependency subtree) first, then the most specific, then the nearest; a place of the
    sentence inside the chosen one is more specific still ("IN THE CITY OF FLORES, IN THE
-   NORTHERN EL PETEN DEPARTMENT");
+   NORTHERN EL PETEN DEPARTMENT"); a country chosen here that hangs off another noun, not the
+   trigger's clause ("ARENA IN EL SALVADOR CONDEMNED THE MURDER"), gives way as in step 2;
 2. the other places of the trigger's sentence (read to its full stop: the parser may break
    wire copy at line ends), then those named before the trigger in the two sentences above (a
    report often places an incident in the sentence that introduces it): in the article's main
@@ -113,6 +114,13 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
         inside = [e for e in sentence.ents if e.label_ in PLACE_LABELS and _within(e._.place, best._.place)]
         if inside:
             best = min(inside, key=lambda s: abs(s.start - start))
+        elif best._.place.kind == "country" and not _in_clause(best, triggers):
+            # A country that hangs off another noun of the sentence ("ARENA IN EL SALVADOR CONDEMNED THE
+            # MURDER"), as in step 2, gives way to the story's or the dateline's place in it.
+            country = [best._.place.country_code]
+            story = _story_place(doc, country, start) or _dateline_place(doc, country)
+            if story is not None:
+                return story.text, story._.place
         return best.text, best._.place
     sentence = _whole_sentence(doc, sentence)
     window = _sentences_before(doc, sentence, 2)
