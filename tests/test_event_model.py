@@ -168,3 +168,19 @@ def test_added_to_found_events_it_gives_its_fillers_to_the_incident_of_their_typ
     assert [(a.role, a.span.text) for a in found.arguments] == [
         ("perpetrator", "Guerrillas"), ("perpetrator_org", "FMLN"), ("target", "power station")]
     assert other.arguments == []
+
+
+def test_a_filler_that_cuts_a_name_is_added_as_the_whole_name(blank_nlp):
+    from spacy.tokens import Span
+
+    from pipeline.components.event_model import add_role_fillers
+    from pipeline.components.events import EventArgument, EventMention
+
+    doc = blank_nlp("SHINING PATH GUERRILLAS ATTACKED THE POST .")
+    doc.ents = [Span(doc, 0, 2, label="ORG")]
+    found = EventMention(type="ATTACK", trigger=doc[3:4], sentence=doc[0:len(doc)])
+    predicted = EventMention(type="ATTACK", trigger=doc[3:4], sentence=doc[0:len(doc)],
+                             arguments=[EventArgument("perpetrator_org", doc[0:1]),  # "SHINING" alone
+                                        EventArgument("target", doc[5:6])])
+    add_role_fillers([found], [predicted])
+    assert [(a.role, a.span.text) for a in found.arguments] == [("perpetrator_org", "SHINING PATH"), ("target", "POST")]

@@ -206,20 +206,35 @@ class EventModel(TrainablePipe):
 FILLER_ROLES = ("perpetrator", "perpetrator_org", "target", "victim", "weapon")
 
 
+# Named entities a role filler may cut short.
+NAME_LABELS = frozenset({"ORG", "PERSON", "NORP", "GPE", "FAC"})
+
+
 def add_role_fillers(found: list[EventMention], predicted: list[EventMention]) -> None:
     """The model's role fillers added to the events another stage found (the rule extractor: its incidents, with
     their triggers, places and dates): each predicted event gives its fillers to the first found event of its
-    type, leaving out a span that overlaps one the event has. No event is added or removed."""
+    type, leaving out a span that overlaps one the event has; a filler that cuts a name is the whole name. No event
+    is added or removed."""
     for event in predicted:
         target = next((e for e in found if e.type == event.type), None)
         if target is None:
             continue
         taken = [a.span for a in target.arguments]
         for argument in event.arguments:
-            span = argument.span
+            span = _whole_name(argument.span)
             if argument.role in FILLER_ROLES and not any(span.start < t.end and t.start < span.end for t in taken):
                 target.arguments.append(EventArgument(argument.role, span))
                 taken.append(span)
+
+
+def _whole_name(span: Span) -> Span:
+    """A filler that cuts a name the NER found ("SHINING" of "SHINING PATH", "TUPAC" of "TUPAC AMARU
+    REVOLUTIONARY MOVEMENT") stretched to the whole name: token tags are decoded one by one and may stop short."""
+    names = [e for e in span.doc.ents if e.start < span.end and span.start < e.end and e.label_ in NAME_LABELS]
+    if len(names) != 1:
+        return span
+    start, end = min(span.start, names[0].start), max(span.end, names[0].end)
+    return span if (start, end) == (span.start, span.end) else span.doc[start:end]
 
 
 def _unique_arguments(scored: list[tuple[float, EventArgument]]) -> list[EventArgument]:
