@@ -171,3 +171,17 @@ def test_records_carry_the_names_nested_in_longer_entities(nlp):
         inner = next(e for e in record.entities if e.text == name)
         assert any(o.start <= inner.start and inner.end <= o.end and o.id != inner.id for o in record.entities)
     assert len({e.id for e in record.entities}) == len(record.entities)
+
+
+def test_an_organisation_wrapped_over_two_lines_stays_whole():
+    from spacy.lang.en import English
+    from spacy.tokens import Span
+
+    from pipeline.components.actors import within_a_line
+
+    doc = English()("THE FARABUNDO MARTI NATIONAL LIBERATION\nFRONT ATTACKED. JUAN\n\nARAYA SAID.")
+    front = Span(doc, 1, 7, label="ORG")
+    assert within_a_line(front) is front
+    # A person, or a name across a paragraph break, keeps its longest part on one line.
+    juan_araya = Span(doc, 9, 12, label="PERSON")
+    assert within_a_line(juan_araya).text == "ARAYA"

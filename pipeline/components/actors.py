@@ -168,8 +168,11 @@ def _is_place(text: str, country_only: bool) -> bool:
 
 def within_a_line(ent: Span) -> Optional[Span]:
     """The entity without surrounding white space and, where it crosses a line break (hard-wrapped
-    wire copy: "JUAN\nARAYA"), its longest part on one line; None when nothing is left."""
+    wire copy: "JUAN\nARAYA"), its longest part on one line; None when nothing is left. An organisation
+    wrapped over one line break stays whole ("NATIONALIST REPUBLICAN\nALLIANCE", ``_wrapped_name``)."""
     doc = ent.doc
+    if ent.label_ == "ORG" and _wrapped_name(ent):
+        return ent
     parts, start = [], ent.start
     for token in ent:
         if "\n" in token.text:
@@ -193,6 +196,17 @@ def within_a_line(ent: Span) -> Optional[Span]:
     if best == (ent.start, ent.end):
         return ent
     return Span(doc, best[0], best[1], label=ent.label)
+
+
+def _wrapped_name(ent: Span) -> bool:
+    """An organisation's name that one line break of wire copy splits ("FARABUNDO MARTI NATIONAL LIBERATION\nFRONT"):
+    name words on both sides of a single break, none of them a sentence's end."""
+    breaks = [t for t in ent if "\n" in t.text or "\n" in t.whitespace_]
+    if len(breaks) != 1 or (breaks[0].text + breaks[0].whitespace_).count("\n") > 1:
+        return False
+    words = [t for t in ent if not t.is_space]
+    return bool(words) and words[0].i < breaks[0].i + (not breaks[0].is_space) and words[-1].i > breaks[0].i \
+        and not any(t.is_punct and t.text in {".", ";", ":", "--"} for t in ent)
 
 
 def merge_entities(predicted: list[Span], matched: list[Span]) -> list[Span]:
