@@ -291,7 +291,7 @@ def test_an_ocean_is_not_a_village(annotate):
     assert events["BOMB"].text != "PACIFIC"
 
 
-def test_a_type_word_of_a_division_does_not_complete_its_name(annotate):
+def test_the_northern_city_of_a_name_is_completed_across_a_line_break(annotate):
     _, events = _event_locations(annotate, "TEGUCIGALPA, 7 FEB 89 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLODED TODAY "
                                            "IN THE NORTHERN CITY OF SAN PEDRO\nSULA, POLICE SAID.")
     assert events["BOMB"].name == "San Pedro Sula"
