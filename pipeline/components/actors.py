@@ -201,12 +201,13 @@ def within_a_line(ent: Span) -> Optional[Span]:
 def _wrapped_name(ent: Span) -> bool:
     """An organisation's name that one line break of wire copy splits ("FARABUNDO MARTI NATIONAL LIBERATION\nFRONT"):
     name words on both sides of a single break, none of them a sentence's end."""
-    breaks = [t for t in ent if "\n" in t.text or "\n" in t.whitespace_]
+    breaks = [t for t in ent if "\n" in t.text + t.whitespace_]
     if len(breaks) != 1 or (breaks[0].text + breaks[0].whitespace_).count("\n") > 1:
         return False
-    words = [t for t in ent if not t.is_space]
-    return bool(words) and words[0].i < breaks[0].i + (not breaks[0].is_space) and words[-1].i > breaks[0].i \
-        and not any(t.is_punct and t.text in {".", ";", ":", "--"} for t in ent)
+    after = breaks[0].i + (not breaks[0].is_space)  # the first token of the next line
+    before_break, after_break = ent.doc[ent.start:after], ent.doc[after:ent.end]
+    return any(not t.is_space for t in before_break) and any(not t.is_space for t in after_break) \
+        and not any(t.text in {".", ";", ":", "--"} for t in ent)
 
 
 def merge_entities(predicted: list[Span], matched: list[Span]) -> list[Span]:

@@ -51,15 +51,16 @@ PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "
               "church", "cathedral", "school", "prison", "jail", "mosque", "temple", "port", "refinery", "dam"}
 
 # Words of a description of terrain, not a name: "THE NORTHERN MOUNTAIN REGION", "THE JUNGLE".
+# (Directions, "area" and the type words such as "region" are left out by NOT_PLACES and TYPE_WORDS already.)
 TERRAIN_WORDS = frozenset({"mountain", "mountains", "hill", "hills", "jungle", "zone", "territory", "border", "coast",
-                           "frontier", "countryside", "interior", "outskirts", "slopes", "region", "area", "sector",
-                           "part", "parts", "rural", "urban", "metropolitan", "northeast", "northwest", "southeast",
-                           "southwest"})
+                           "frontier", "countryside", "interior", "outskirts", "slopes", "part", "parts", "rural",
+                           "urban", "metropolitan"})
 
+# Prepositions that put an event at a place ("IN ARCATAO"), unlike "from" or "to".
 PLACE_PREPOSITIONS = frozenset({"in", "near", "at", "outside", "inside", "into"})
 # Oceans, continents and great regions, which are no event's place where a town is known.
-MACRO_REGIONS = frozenset({"pacific", "atlantic", "caribbean", "amazon", "americas", "america", "andes", "europe", "asia",
-                           "africa", "middle", "east", "west", "gulf", "ocean", "sea"})
+MACRO_REGIONS = frozenset({"pacific", "atlantic", "caribbean", "amazon", "americas", "america", "andes", "europe",
+                           "asia", "africa", "gulf", "ocean", "sea"})
 # Military units and companies, which the NER may read as places.
 UNIT_NOUNS = frozenset({"battalion", "brigade", "regiment", "division", "company", "corporation", "command", "front",
                         "squad", "unit", "plant"})
@@ -74,10 +75,10 @@ def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str,
     """(the text naming it, the place) for an event mention and its ``location`` arguments, or None."""
     triggers = _triggers(mention)
     found = _gazetteer_place(locations, mention, triggers, doc)
-    parts = [s for s in locations if s._.place is None and _part_of_place(s)]
+    parts = _unknown_parts(locations)
     if found is not None and parts:
         part = max(parts, key=lambda s: (_in_clause(s, triggers), -abs(s.start - mention.trigger.start)))
-        return _part_name(part), found[1]
+        return part_name(part), found[1]
     return found
 
 
@@ -86,12 +87,23 @@ def incident_place(mention, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
     first mention that names a place of its own (its ``location`` arguments) puts it, else where its first
     mention is placed by the story around it; for a single mention, as ``event_place``."""
     mentions = getattr(mention, "mentions", None) or [mention]
-    for told in mentions:  # the first mention that names where, rather than one placed only by the story around it
-        locations = [a.span for a in told.arguments if a.role == "location"]
-        if _own_places(locations, _triggers(told), doc) or any(_part_of_place(s) for s in locations if s._.place is None):
-            return event_place(locations, told, doc)
-    first = mentions[0]
-    return event_place([a.span for a in first.arguments if a.role == "location"], first, doc)
+    told = next((m for m in mentions if _names_a_place(m, doc)), mentions[0])
+    return event_place(_locations(told), told, doc)
+
+
+def _locations(mention) -> list[Span]:
+    return [a.span for a in mention.arguments if a.role == "location"]
+
+
+def _names_a_place(mention, doc: Doc) -> bool:
+    """The mention says where, by a place of its own or a named part of one, rather than being placed
+    only by the story around it."""
+    locations = _locations(mention)
+    return bool(_own_places(locations, _triggers(mention), doc) or _unknown_parts(locations))
+
+
+def _unknown_parts(locations: list[Span]) -> list[Span]:
+    return [s for s in locations if s._.place is None and _part_of_place(s)]
 
 
 def _triggers(mention) -> set[int]:
@@ -116,11 +128,8 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
             best = min(inside, key=lambda s: abs(s.start - start))
         elif best._.place.kind == "country" and not _in_clause(best, triggers):
             # A country that hangs off another noun of the sentence ("ARENA IN EL SALVADOR CONDEMNED THE
-            # MURDER"), as in step 2, gives way to the story's or the dateline's place in it.
-            country = [best._.place.country_code]
-            story = _story_place(doc, country, start) or _dateline_place(doc, country)
-            if story is not None:
-                return story.text, story._.place
+            # MURDER") gives way as in step 2.
+            best = _place_in_country(best, doc, start)
         return best.text, best._.place
     sentence = _whole_sentence(doc, sentence)
     window = _sentences_before(doc, sentence, 2)
@@ -131,13 +140,8 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
     if nearby:
         best = max(nearby, key=lambda s: (s._.place.country_code in countries[:1], sentence.start <= s.start,
                                           _in_clause(s, triggers), -abs(s.start - start)))
-        # A country named near the event, not as its place, says less than the story's own place in it,
-        # or failing one, than the dateline's town in it.
         if best._.place.kind == "country":
-            country = [best._.place.country_code]
-            story = _story_place(doc, country, start) or _dateline_place(doc, country)
-            if story is not None:
-                return story.text, story._.place
+            best = _place_in_country(best, doc, start)
         return best.text, best._.place
     story = _story_place(doc, countries, start)
     if story is not None:
@@ -154,6 +158,13 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
         if country is not None:
             return country.name, country
     return None
+
+
+def _place_in_country(country: Span, doc: Doc, before: int) -> Span:
+    """A country named near the event, not as its place, says less than the story's own place in it, or
+    failing one, than the dateline's town in it; the country where the article names neither."""
+    code = [country._.place.country_code]
+    return _story_place(doc, code, before) or _dateline_place(doc, code) or country
 
 
 def _dateline_place(doc: Doc, countries: list[str]) -> Optional[Span]:
@@ -185,7 +196,7 @@ def _part_of_place(span: Span) -> bool:
     doc = span.doc
     if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lemma_.lower() in SETTLEMENT_NOUNS:
         return any(w not in NOT_PLACES for w in words)  # "the town of Hostigal", unknown to the gazetteer
-    if _part_name(span) != span.text:  # the NER took the noun in: "SMALL TOWN OF QUELLOPATA"
+    if part_name(span) != span.text:  # the NER took the noun in: "SMALL TOWN OF QUELLOPATA"
         return True
     if len(words) >= 2 and words[-1] in PART_NOUNS and any(w not in NOT_PLACES for w in words[:-1]):
         return True
@@ -226,7 +237,7 @@ def _after_place_preposition(span: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS
 
 
-def _part_name(span: Span) -> str:
+def part_name(span: Span) -> str:
     """The name in a span that says the kind of place first: "SMALL TOWN OF QUELLOPATA" -> "QUELLOPATA"."""
     for token in span[1:-1]:
         if token.lower_ == "of" and token.nbor(-1).lemma_.lower() in SETTLEMENT_NOUNS:

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ACTOR_NOUNS, ACTORS_KEY
-from .event_location import incident_place
+from .event_location import incident_place, part_name
 from .normalization import SETTLEMENT_NOUNS
 from .sentences import in_boilerplate
 
@@ -443,7 +443,7 @@ def _is_locative(ent: Span) -> bool:
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in SETTLEMENT_NOUNS:
         return True  # "the town of Hostigal": the name of a place the sentence is about
-    if any(t.lower_ == "of" and t.nbor(-1).lemma_.lower() in SETTLEMENT_NOUNS for t in ent[1:-1]):
+    if part_name(ent) != ent.text:
         return True  # the NER took the noun in: "(THE MAYOR OF) THE SMALL TOWN OF HOSTIGAL"
     return ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
 

@@ -159,7 +159,8 @@ class Gazetteer:
             return p.kind == "country" or place_key(p.name) == key or subdivision_key(p.name) == key
 
         # A name read off a mention with a type word ("VILLA EL SALVADOR DISTRICT" -> "salvador") is below a country.
-        typed = key != place_key(name) and place_key(name).split()[-1:] and place_key(name).split()[-1] in TYPE_WORDS
+        literal = place_key(name).split()
+        typed = key != place_key(name) and bool(literal) and literal[-1] in TYPE_WORDS
 
         def plausible(p: GeoPlace) -> bool:
             if hint == "part":
