@@ -69,3 +69,15 @@ def test_an_organisations_people_are_not_part_of_its_name(doc_with_ents):
         ("the Armed Forces", "ORG")]
     upper = doc_with_ents("THE FMLN FIGHTERS AND THE ARMED FORCES MET.", [("FMLN FIGHTERS", "ORG", 0), ("ARMED FORCES", "ORG", 0)])
     assert [e.text for e in news_name_mentions(upper).ents] == ["FMLN", "ARMED FORCES"]
+
+
+def test_a_label_the_names_own_words_contradict_is_corrected(doc_with_ents):
+    text = "Saray al-Jihad Group and 6th Marines met GENERAL THURMAN and GENERAL COMMAND in Bogota."
+    doc = doc_with_ents(text, [("Saray al-Jihad Group", "PERSON", 0), ("6th Marines", "NORP", 0),
+                      ("GENERAL THURMAN", "ORG", 0), ("GENERAL COMMAND", "ORG", 0), ("Bogota", "GPE", 0)])
+    # The title rule reads the tagger's parts of speech: "THURMAN" is a proper noun, "COMMAND" is not.
+    for token in doc:
+        token.pos_ = "PROPN" if token.text in ("THURMAN", "Bogota") else "NOUN"
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
+        ("Saray al-Jihad Group", "ORG"), ("6th Marines", "ORG"), ("GENERAL THURMAN", "PERSON"),
+        ("GENERAL COMMAND", "ORG"), ("Bogota", "GPE")]

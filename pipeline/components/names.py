@@ -15,7 +15,11 @@ First the ends of names are tidied, as OntoNotes and our guidelines mark names:
 - the people an organisation sends are not part of its name: "FMLN FIGHTERS" is a nominal actor
   mention with the ORG "FMLN" in it, "Kurdish fighters" one with the NORP "Kurdish", "US
   coalition forces" one with the GPE "US".
-Then entities are only added, never relabelled or removed.
+Then a label that the name's own words contradict is corrected (``_relabel``):
+- a name that ends in an organisation's head noun is an ORG, whatever the NER read ("Monotheism
+  Supporters Brigades", "Saray al-Jihad Group", "1st Marines");
+- a name led by a person's title is a PERSON ("GENERAL THURMAN", "MSGR DURAND").
+Then entities are only added, never removed.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..normalize.actors import is_title_word
 from ..normalize.places import load_gazetteer
 from .actors import nationality_words
 from .entities import document_case
@@ -40,10 +45,20 @@ _JOINERS = frozenset({"-", "–", "/"})
 MEMBER_NOUNS = frozenset("""fighters troops militants guerrillas soldiers members supporters rebels gunmen insurgents
 terrorists commandos jihadists militiamen combatants loyalists officials forces""".split())
 
+# Last words of an organisation's name: a name ending in one is an ORG ("Saray al-Jihad Group",
+# "al-Ghuraba Brigades", "6th Marines"), never a person, place or nationality.
+ORGANISATION_HEADS = frozenset("""brigade brigades group front army council party movement committee commission
+ministry organization organisation association battalion battalions marines regiment militia agency federation
+league cartel corps command""".split())
+# Titles that only a person bears: "GENERAL THURMAN", "MSGR DURAND", "Sheikh Abu Omar".
+PERSON_TITLES = frozenset("""gen general col colonel lt lieutenant maj major capt captain sgt sergeant cpl corporal adm
+admiral msgr monsignor mr mrs ms dr fr father bishop archbishop cardinal rev reverend judge senator president
+ambassador mayor governor sheikh ayatollah mullah imam commander""".split())
 
 @Language.component("news_name_mentions", requires=["doc.ents"], assigns=["doc.ents"])
 def news_name_mentions(doc: Doc) -> Doc:
     _tidy(doc)
+    _relabel(doc)
     names = document_names(doc)
     if not names:
         return doc
@@ -88,6 +103,29 @@ def _tidy(doc: Doc) -> None:
         entities.extend(parts)
     if changed:
         doc.ents = entities
+
+
+def _relabel(doc: Doc) -> None:
+    """Labels that the name's own words contradict, corrected."""
+    entities = [Span(doc, ent.start, ent.end, label=_label_from_words(ent) or ent.label_) for ent in doc.ents]
+    if any(new.label_ != old.label_ for new, old in zip(entities, doc.ents)):
+        doc.ents = entities
+
+
+def _label_from_words(ent: Span) -> Optional[str]:
+    """ORG for a name ending in an organisation's head noun, PERSON for one led by a person's title
+    and made of proper nouns only ("GENERAL THURMAN", not "GENERAL COMMAND")."""
+    words = [t for t in ent if not t.is_punct]
+    if len(words) < 2:
+        return None
+    if ent.label_ in ("PERSON", "GPE", "LOC", "NORP") and words[-1].lower_ in ORGANISATION_HEADS:
+        return "ORG"
+    rest = words[1:]
+    if ent.label_ != "PERSON" and words[0].lower_.rstrip(".") in PERSON_TITLES \
+            and all(t.pos_ == "PROPN" and t.lower_ not in ORGANISATION_HEADS and not is_title_word(t.text)
+                    for t in rest) and len(rest) <= 3:
+        return "PERSON"
+    return None
 
 
 def _without_members(ent: Span, upper: bool) -> Optional[Span]:
