@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 an error (unreadable input, database failure); 2 bad us
 from __future__ import annotations
 
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -46,9 +47,15 @@ def run(
     db_retry_for: float = typer.Option(120.0, "--db-retry-for", min=0,
                                        help="seconds to wait out an unreachable database (with backoff) before "
                                             "stopping; the same command then resumes"),
+    incidents_only: bool = typer.Option(False, "--incidents-only",
+                                        help="report only the events the event filter takes for incidents a coder "
+                                             "would record, as MUC-4 templates count them (a remote --scheduler's "
+                                             "workers need NEWS_PIPELINE_INCIDENTS_ONLY=1 themselves)"),
 ) -> None:
     """Extract event records from news articles."""
     from tqdm import tqdm
+
+    from .language import INCIDENTS_ONLY_ENV
 
     from .ingest import ArticleLimits
     from .sinks.sql import DatabaseUnavailable
@@ -57,6 +64,8 @@ def run(
         raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    if incidents_only:
+        os.environ[INCIDENTS_ONLY_ENV] = "1"  # read by build_pipeline here and in the worker processes
     common = dict(db_url=db, quarantine_path=quarantine, batch_size=batch_size, batch_chars=batch_chars,
                   limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv),
                   db_retry_seconds=db_retry_for)
@@ -135,7 +144,8 @@ def evaluate(
 def evaluate_muc4(
     gold: Path = typer.Option(..., "--gold", help="MUC-4 in GTT's processed form (JSONL), e.g. muc4/gtt/dev.jsonl"),
     pipeline: List[str] = typer.Option(["full"], "--pipeline",
-                                       help="full, rules, or a trained pipeline directory; repeatable"),
+                                       help="full, incidents (full, events the event filter keeps), rules, or a trained "
+                                            "pipeline directory; repeatable"),
     pred: Optional[Path] = typer.Option(None, "--pred", help="score templates from JSONL (docid, templates) instead"),
     out: Optional[Path] = typer.Option(None, "--out", help="also write here, keeping other pipelines' entries"),
     gpu_id: int = typer.Option(-1, "--gpu-id", help="run the pipelines on this GPU (default: CPU)"),

@@ -63,14 +63,26 @@ TRAINED_CANDIDATES: tuple[TrainedComponent, ...] = (
 # model did not train on: 35.7 -> 37.1); the gold splits' argument F stays within half a point.
 EVENT_FILLERS = TrainedComponent("events", "news_event_model", "news_event_fillers", after="news_events",
                                  settings=(("add_to_found", True),))
-# Wired in: the domain NER and the nominal actors (models/ner, models/ner_actors; make train-ner), and the
-# trained event extractor's role fillers.
+# The learnt event filter (models/event_filter, make train-event-filter): drops the rule extractor's events that
+# are no incident a coder would record and sets the confidence of the others. Added after the fillers in this
+# order, it runs before them (both go right after news_events), on the events as the rules left them.
+EVENT_FILTER = TrainedComponent("event_filter", "news_event_filter", "news_event_filter", after="news_events")
+# Wired in: the domain NER and the nominal actors (models/ner, models/ner_actors; make train-ner), the
+# trained event extractor's role fillers, and the event filter.
 TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = tuple(
-    c for c in TRAINED_CANDIDATES if c.directory in ("ner", "ner_actors")) + (EVENT_FILLERS,)
+    c for c in TRAINED_CANDIDATES if c.directory in ("ner", "ner_actors")) + (EVENT_FILLERS, EVENT_FILTER)
+
+
+# NEWS_PIPELINE_INCIDENTS_ONLY=1 (news-pipeline run --incidents-only) makes every pipeline built in the process
+# and its workers report only the events the event filter takes for incidents a coder would record.
+INCIDENTS_ONLY_ENV = "NEWS_PIPELINE_INCIDENTS_ONLY"
 
 
 def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MODELS_DIR,
-                   trained: tuple[TrainedComponent, ...] = TRAINED_COMPONENTS) -> Language:
+                   trained: tuple[TrainedComponent, ...] = TRAINED_COMPONENTS,
+                   incidents_only: Optional[bool] = None) -> Language:
+    """The base model, our components and the trained ones under ``models_dir``. ``incidents_only``
+    (default: $NEWS_PIPELINE_INCIDENTS_ONLY == "1"): the event filter drops the events below its threshold."""
     nlp = add_news_infixes(spacy.load(base_model))
     nlp.add_pipe("news_paragraphs", before="parser")
     # Text in capitals gets its tags and parse from its truecased view (components/syntax.py).
@@ -87,6 +99,13 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
             nlp.get_pipe(component.name).cfg.update(dict(component.settings))
             if component.replaces in nlp.pipe_names:
                 nlp.remove_pipe(component.replaces)
+    if incidents_only is None:
+        incidents_only = os.environ.get(INCIDENTS_ONLY_ENV) == "1"
+    if incidents_only:
+        if EVENT_FILTER.name not in nlp.pipe_names:
+            raise ValueError(f"incidents only needs the trained event filter ({EVENT_FILTER.directory}/ under the "
+                             "models folder): make train-event-filter")
+        nlp.get_pipe(EVENT_FILTER.name).cfg["drop"] = True
     return nlp
 
 

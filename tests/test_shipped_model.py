@@ -33,7 +33,8 @@ def test_recorded_training_data_is_the_repository_data(release):
     for name, component in release["components"].items():
         data = component["data"]
         repository = {path: sha for path, sha in data["files"].items() if not path.startswith("../")}
-        assert len(repository) >= 3  # the index and at least one document pair
+        # the index and at least one document pair, unless it reads no gold split (the event filter: MUC-4 only)
+        assert len(repository) >= 3 or not data["splits"]
         changed = [path for path, sha in repository.items()
                    if not (ROOT / path).exists() or sha256_file(ROOT / path) != sha]
         assert not changed, f"models/{name} was trained on other versions of {changed[:5]}: {RETRAIN}"

@@ -335,20 +335,24 @@ def score_corpus(predictions: dict[str, list[Template]], gold: dict[str, list[Te
 
 
 # -- running a pipeline on the benchmark ----------------------------------------------------------
-RULES, FULL = "rules", "full"
+RULES, FULL, INCIDENTS = "rules", "full", "incidents"
 
 
 def load_muc4_pipeline(pipeline: str, gpu_id: int = -1):
     """``rules``: the rule pipeline (no trained stage); ``full``: the shipped pipeline with whatever
-    trained stages models/ holds; any other value: a trained pipeline directory, run on its own."""
+    trained stages models/ holds; ``incidents``: the same, reporting only the events its event filter
+    takes for incidents (``build_pipeline(incidents_only=True)``); any other value: a trained pipeline
+    directory, run on its own."""
     if gpu_id >= 0:
         import spacy
 
         spacy.require_gpu(gpu_id)
-    if pipeline in (RULES, FULL):
+    if pipeline in (RULES, FULL, INCIDENTS):
         from ..language import build_pipeline
 
-        return build_pipeline(models_dir=None) if pipeline == RULES else build_pipeline()
+        if pipeline == RULES:
+            return build_pipeline(models_dir=None)
+        return build_pipeline(incidents_only=pipeline == INCIDENTS)
     import spacy
 
     return spacy.load(pipeline)

@@ -1,0 +1,70 @@
+import pytest
+import spacy
+from spacy.lang.en import English
+
+from pipeline.components.event_filter import EventFilter, event_features, probability
+from pipeline.components.events import EventArgument, EventMention
+from pipeline.evaluation.muc4 import make_template
+from pipeline.training.event_filter import TrainingDocument, choose_threshold, fit
+
+TEXT = "Guerrillas attacked the town hall. The army clashed with rebels in the hills."
+LEMMAS = {"attacked": "attack", "clashed": "clash", "Guerrillas": "guerrilla", "rebels": "rebel"}
+
+
+def _doc_with_events():
+    nlp = English()
+    nlp.add_pipe("sentencizer")
+    doc = nlp(TEXT)
+    for token in doc:
+        token.lemma_ = LEMMAS.get(token.text, token.lower_)
+    first, second = list(doc.sents)
+    attack = EventMention("ATTACK", doc[1:2], first, [EventArgument("perpetrator", doc[0:1])])
+    clash = EventMention("ATTACK", doc[8:9], second)
+    doc._.events = [attack, clash]
+    return doc
+
+
+def test_features_say_what_the_rules_saw_of_each_event():
+    doc = _doc_with_events()
+    attack, clash = event_features(doc, doc._.events)
+    assert attack["trigger=attack"] == 1.0 and attack["has_perpetrator"] == 1.0 and attack["first_event"] == 1.0
+    assert attack["first_sentence"] == 1.0 and "word=town" in attack
+    assert clash["trigger=clash"] == 1.0 and "has_perpetrator" not in clash and clash["first_sentence"] == 0.0
+
+
+def test_the_filter_sets_each_events_confidence_and_drops_only_when_asked():
+    weights = {"bias": -1.0, "trigger=attack": 3.0, "trigger=clash": -2.0}
+    kept = EventFilter("news_event_filter", threshold=0.5, weights=weights)(_doc_with_events())
+    attack, clash = kept._.events
+    assert attack.confidence > 0.5 > clash.confidence
+    dropped = EventFilter("news_event_filter", threshold=0.5, weights=weights, drop=True)(_doc_with_events())
+    assert [e.trigger.text for e in dropped._.events] == ["attacked"]
+    untrained = EventFilter("news_event_filter", threshold=0.5, drop=True)(_doc_with_events())
+    assert [e.confidence for e in untrained._.events] == [0.5, 0.5]
+
+
+def test_incidents_only_needs_a_trained_filter(tmp_path):
+    from pipeline.language import build_pipeline
+
+    with pytest.raises(ValueError, match="event filter"):
+        build_pipeline(models_dir=tmp_path, incidents_only=True)
+
+
+def test_the_filter_travels_with_its_pipeline(tmp_path):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("news_event_filter", config={"threshold": 0.3}).weights = {"bias": 0.5, "trigger=attack": 1.25}
+    nlp.to_disk(tmp_path)
+    loaded = spacy.load(tmp_path).get_pipe("news_event_filter")
+    assert loaded.weights == {"bias": 0.5, "trigger=attack": 1.25} and loaded.cfg["threshold"] == pytest.approx(0.3)
+
+
+def test_training_overfits_a_small_set_and_picks_the_threshold_that_keeps_the_incidents():
+    incident = make_template("ATTACK", [("perpetrator", "guerrillas")])
+    documents = [TrainingDocument(f"d{i}", [{"bias": 1.0, "trigger=attack": 1.0}, {"bias": 1.0, "trigger=clash": 1.0}],
+                                  [1, 0], [incident, make_template("ATTACK", [("perpetrator", "army")])], [incident])
+                 for i in range(10)]
+    weights = fit(documents, l2=0.1, epochs=500, learn_rate=1.0, min_count=1)
+    assert probability(weights, documents[0].features[0]) > 0.9 > 0.1 > probability(weights, documents[0].features[1])
+    settings = {"folds": 2, "l2": 0.1, "epochs": 500, "learn_rate": 1.0, "min_count": 1, "thresholds": [0.5]}
+    threshold, sweep = choose_threshold(documents, settings)
+    assert threshold == 0.5 and sweep[0.5] == 100.0 > sweep[0.0]
