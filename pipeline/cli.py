@@ -64,8 +64,9 @@ def run(
         raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    before = os.environ.get(INCIDENTS_ONLY_ENV)
     if incidents_only:
-        os.environ[INCIDENTS_ONLY_ENV] = "1"  # read by build_pipeline here and in the worker processes
+        os.environ[INCIDENTS_ONLY_ENV] = "1"  # read where the pipeline is loaded: here and in the worker processes
     common = dict(db_url=db, quarantine_path=quarantine, batch_size=batch_size, batch_chars=batch_chars,
                   limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv),
                   db_retry_seconds=db_retry_for)
@@ -87,6 +88,11 @@ def run(
     except KeyboardInterrupt:  # before the run had started: nothing was written
         typer.echo("interrupted before the run started; nothing was written. Rerun the same command.", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
+    finally:
+        if before is None:
+            os.environ.pop(INCIDENTS_ONLY_ENV, None)
+        else:
+            os.environ[INCIDENTS_ONLY_ENV] = before
     typer.echo(
         f"articles: {summary.articles}  events: {summary.events}  quarantined: {summary.quarantined}  "
         f"duplicates: {summary.duplicates}  already done: {summary.already_done}  "

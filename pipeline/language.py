@@ -99,14 +99,21 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
             nlp.get_pipe(component.name).cfg.update(dict(component.settings))
             if component.replaces in nlp.pipe_names:
                 nlp.remove_pipe(component.replaces)
-    if incidents_only is None:
-        incidents_only = os.environ.get(INCIDENTS_ONLY_ENV) == "1"
-    if incidents_only:
-        if EVENT_FILTER.name not in nlp.pipe_names:
-            raise ValueError(f"incidents only needs the trained event filter ({EVENT_FILTER.directory}/ under the "
-                             "models folder): make train-event-filter")
-        nlp.get_pipe(EVENT_FILTER.name).cfg["drop"] = True
+    set_incidents_only(nlp, incidents_only_requested() if incidents_only is None else incidents_only)
     return nlp
+
+
+def incidents_only_requested() -> bool:
+    return os.environ.get(INCIDENTS_ONLY_ENV) == "1"
+
+
+def set_incidents_only(nlp: Language, incidents_only: bool) -> None:
+    """Make the event filter drop the events below its threshold, or keep them all (its default)."""
+    if EVENT_FILTER.name in nlp.pipe_names:
+        nlp.get_pipe(EVENT_FILTER.name).cfg["drop"] = incidents_only
+    elif incidents_only:
+        raise ValueError(f"incidents only needs the trained event filter ({EVENT_FILTER.directory}/ under the "
+                         "models folder): make train-event-filter")
 
 
 def build_base_pipeline(base_model: str = BASE_MODEL) -> Language:

@@ -1,5 +1,6 @@
 """From JSONL files to records and the database, through the command line."""
 import json
+import os
 import sqlite3
 
 from typer.testing import CliRunner
@@ -99,3 +100,23 @@ def test_show_renders_escaped_html(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "attacked" in html
     assert runner.invoke(app, ["show", "missing", "--records", str(out)]).exit_code == 1
+
+
+def test_incidents_only_reports_the_events_the_event_filter_keeps(tmp_path):
+    from pipeline.language import INCIDENTS_ONLY_ENV
+
+    articles = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": "kabul", "text": "A suicide bomber killed 12 people at a mosque in Kabul on Friday, police said."},
+        {"id": "speech", "text": "The president said the attacks of recent years would not stop the peace talks."},
+    ])
+    every, incidents = tmp_path / "every.jsonl", tmp_path / "incidents.jsonl"
+    assert runner.invoke(app, ["run", str(articles), "--out", str(every)]).exit_code == 0
+    assert runner.invoke(app, ["run", str(articles), "--out", str(incidents), "--incidents-only"]).exit_code == 0
+    assert INCIDENTS_ONLY_ENV not in os.environ  # set for the run only
+    kabul, speech = _read(every)
+    # Every event is reported, each with the filter's confidence; the statement about past attacks is unlikely
+    # to be an incident of its own.
+    assert [e["type"] for e in kabul["events"]] == ["BOMBING"] and kabul["events"][0]["confidence"] > 0.5
+    assert [e["trigger"]["text"] for e in speech["events"]] == ["attacks"] and speech["events"][0]["confidence"] < 0.3
+    kabul, speech = _read(incidents)
+    assert [e["type"] for e in kabul["events"]] == ["BOMBING"] and speech["events"] == []

@@ -19,14 +19,16 @@ _lock = threading.Lock()
 
 
 def load_pipeline():
-    """The process's pipeline, built on first call."""
+    """The process's pipeline, built on first call (set to report incidents only, or every event, as
+    $NEWS_PIPELINE_INCIDENTS_ONLY says now)."""
     global _nlp, _loads
+    from ..language import build_pipeline, incidents_only_requested, set_incidents_only
+
     with _lock:
         if _nlp is None:
-            from ..language import build_pipeline
-
             _nlp = build_pipeline()
             _loads += 1
+        set_incidents_only(_nlp, incidents_only_requested())
     return _nlp
 
 
