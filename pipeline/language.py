@@ -112,12 +112,17 @@ def incidents_only_requested() -> bool:
 
 
 def set_incidents_only(nlp: Language, incidents_only: bool) -> None:
-    """Make the event filter drop the events below its threshold, or keep them all (its default)."""
+    """Make the event filter drop the events below its threshold, or keep them all (its default). Incidents
+    only, an article left with no event takes the trained event extractor's own events (news_event_fillers):
+    MUC-4 dev 38.75 -> 39.14, held-out MUC-4 train documents 43.81 -> 44.52 (with every event kept it changes
+    nothing: 37.04 on dev)."""
     if EVENT_FILTER.name in nlp.pipe_names:
         nlp.get_pipe(EVENT_FILTER.name).cfg["drop"] = incidents_only
     elif incidents_only:
         raise ValueError(f"incidents only needs the trained event filter ({EVENT_FILTER.directory}/ under the "
                          "models folder): make train-event-filter")
+    if EVENT_FILLERS.name in nlp.pipe_names:
+        nlp.get_pipe(EVENT_FILLERS.name).cfg["events_where_none"] = incidents_only
 
 
 def build_base_pipeline(base_model: str = BASE_MODEL) -> Language:

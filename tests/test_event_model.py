@@ -170,6 +170,24 @@ def test_added_to_found_events_it_gives_its_fillers_to_the_incident_of_their_typ
     assert other.arguments == []
 
 
+def test_added_to_found_events_a_document_without_events_is_left_alone_unless_events_where_none(trained):
+    """Incidents only (events_where_none), a document left with no event takes the model's own events."""
+    nlp, _ = trained
+    pipe = nlp.get_pipe("news_event_model")
+    pipe.cfg["add_to_found"] = True
+    try:
+        without = nlp.make_doc(TEXTS[0])
+        without._.events = []
+        assert pipe(without)._.events == []
+        pipe.cfg["events_where_none"] = True
+        filled = nlp.make_doc(TEXTS[0])
+        filled._.events = []
+        assert [e.type for e in pipe(filled)._.events] == ["BOMBING"]
+    finally:
+        pipe.cfg["add_to_found"] = False
+        pipe.cfg.pop("events_where_none", None)
+
+
 def test_a_filler_that_cuts_a_name_is_added_as_the_whole_name(blank_nlp):
     from spacy.tokens import Span
 

@@ -98,10 +98,13 @@ class EventModel(TrainablePipe):
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128):
         """As spaCy's, except that with ``add_to_found`` a document in which no event was found is not read:
-        there is no incident to add fillers to, and most news has none (23 events in 1,000 Reuters articles)."""
+        there is no incident to add fillers to, and most news has none (23 events in 1,000 Reuters articles).
+        With ``events_where_none`` as well (incidents only: language.set_incidents_only), such a document
+        takes the model's own events."""
         error_handler = self.get_error_handler()
         for batch in minibatch(stream, size=batch_size):
-            docs = [doc for doc in batch if doc._.events] if self.cfg.get("add_to_found") else batch
+            docs = [doc for doc in batch if doc._.events or self.cfg.get("events_where_none")] \
+                if self.cfg.get("add_to_found") else batch
             try:
                 if docs:
                     self.set_annotations(docs, self.predict(docs))
@@ -115,7 +118,7 @@ class EventModel(TrainablePipe):
     def set_annotations(self, docs: Iterable[Doc], scores: EventScores) -> None:
         for doc, (role_probs, type_probs, doc_probs) in zip(docs, self._probabilities(scores)):
             events = self.build_events(doc, role_probs, type_probs, doc_probs)
-            if self.cfg.get("add_to_found"):
+            if self.cfg.get("add_to_found") and (doc._.events or not self.cfg.get("events_where_none")):
                 add_role_fillers(doc._.events or [], events)
             else:
                 doc._.events = events
