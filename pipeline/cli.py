@@ -56,9 +56,8 @@ def run(
     """Extract event records from news articles."""
     from tqdm import tqdm
 
-    from .language import INCIDENTS_ONLY_ENV
-
     from .ingest import ArticleLimits
+    from .language import INCIDENTS_ONLY_ENV
     from .sinks.sql import DatabaseUnavailable
 
     if engine not in ("local", "dask"):

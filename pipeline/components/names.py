@@ -121,9 +121,9 @@ def _label_from_words(ent: Span) -> Optional[str]:
     if ent.label_ in ("PERSON", "GPE", "LOC", "NORP") and words[-1].lower_ in ORGANISATION_HEADS:
         return "ORG"
     rest = words[1:]
-    if ent.label_ != "PERSON" and words[0].lower_.rstrip(".") in PERSON_TITLES \
+    if ent.label_ != "PERSON" and words[0].lower_.rstrip(".") in PERSON_TITLES and len(rest) <= 3 \
             and all(t.pos_ == "PROPN" and t.lower_ not in ORGANISATION_HEADS and not is_title_word(t.text)
-                    for t in rest) and len(rest) <= 3:
+                    for t in rest):
         return "PERSON"
     return None
 

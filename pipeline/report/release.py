@@ -252,8 +252,8 @@ def pipeline_makeup(models: Path) -> dict:
     from .. import language
 
     nlp = language.build_pipeline(models_dir=models)
-    default = {c.directory for c in language.TRAINED_COMPONENTS}
     wired = {(c.directory, c.component) for c in language.TRAINED_COMPONENTS}
+    default = {directory for directory, _ in wired}
     opt_in = {c.directory for c in language.TRAINED_CANDIDATES if (c.directory, c.component) not in wired}
     shipped = sorted(p.name for p in models.iterdir() if (p / "meta.json").exists())
 
@@ -423,12 +423,14 @@ def _other_metrics(m: dict, release: dict) -> list[str]:
             f"{s} {_f(v['entities_exact.f'])}" for s, v in m["gold_upper_case"].items()) + "."]
     if "relation_linkers_gold_mentions" in m:
         lines += ["", "Trained linkers with the gold mentions given (the relation linker is in the default pipeline, "
-                      "the event-argument linker opt-in), at their dev-chosen thresholds:", "", "| linker | threshold | dev P/R/F | test P/R/F |", "|---|---|---|---|"]
+                      "the event-argument linker opt-in), at their dev-chosen thresholds:", "",
+                  "| linker | threshold | dev P/R/F | test P/R/F |", "|---|---|---|---|"]
         for name, linker in m["relation_linkers_gold_mentions"].items():
             cells = [" / ".join(_f(linker[s][k]) for k in ("p", "r", "f")) if s in linker else "–" for s in ("dev", "test")]
             lines.append(f"| {name} | {linker['threshold']:g} | {cells[0]} | {cells[1]} |")
     if "with_trained_linkers" in m:
-        lines += ["", "End to end with both trained linkers (the opt-in event-argument linker added), relations F: " + "; ".join(
+        lines += ["", "End to end with both trained linkers (the opt-in event-argument linker added), "
+                      "relations F: " + "; ".join(
             f"{s} {_f(v['relations.f'])}" for s, v in m["with_trained_linkers"].items()) + "."]
     if "muc4_dev_gtt_micro" in m:
         lines += ["", "MUC-4 dev (200 documents), GTT template micro P/R/F1 (docs/muc4_metric.md); `rules`: no trained "

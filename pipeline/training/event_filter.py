@@ -13,17 +13,17 @@ events below it dropped. MUC-4 dev is not read.
 from __future__ import annotations
 
 import argparse
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 import spacy
+from spacy.cli._util import parse_config_overrides
 from spacy.language import Language
 from tqdm import tqdm
 
-from ..components.event_filter import event_features
+from ..components.event_filter import event_features, probability
 from ..evaluation.muc4 import Template, best_alignment, read_gtt, record_templates, score_corpus
 
 FEATURES_KEY = "news_event_filter_features"
@@ -111,8 +111,6 @@ def filtered_f1(documents: Sequence[TrainingDocument], probabilities: list[list[
 
 def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> tuple[float, dict[float, float]]:
     """The threshold with the best micro-F1 over out-of-fold probabilities, and the F1 of each one tried."""
-    from ..components.event_filter import probability
-
     folds = settings["folds"]
     out_of_fold: list[list[float]] = [[] for _ in documents]
     for fold in range(folds):
@@ -131,10 +129,8 @@ def main() -> None:
     parser.add_argument("config", type=Path)
     parser.add_argument("--output", type=Path, required=True)
     args, overrides = parser.parse_known_args()
-    config = spacy.util.load_config(args.config, overrides=spacy.cli._util.parse_config_overrides(overrides),
-                                    interpolate=True)
-    settings = dict(config["training"])
-    random.seed(config["system"]["seed"])
+    config = spacy.util.load_config(args.config, overrides=parse_config_overrides(overrides), interpolate=True)
+    settings = dict(config["training"])  # the fit is deterministic: [system] seed is recorded, nothing draws on it
     from ..language import TRAINED_COMPONENTS, build_pipeline
 
     nlp = build_pipeline(trained=tuple(c for c in TRAINED_COMPONENTS if c.component != "news_event_filter"))
