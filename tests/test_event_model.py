@@ -202,3 +202,33 @@ def test_a_filler_that_cuts_a_name_is_added_as_the_whole_name(blank_nlp):
                                         EventArgument("target", doc[5:6])])
     add_role_fillers([found], [predicted])
     assert [(a.role, a.span.text) for a in found.arguments] == [("perpetrator_org", "SHINING PATH"), ("target", "POST")]
+
+
+def _parsed(blank_nlp, words, tags, pos, heads, deps):
+    from spacy.tokens import Doc
+
+    return Doc(blank_nlp.vocab, words=words, tags=tags, pos=pos, heads=heads, deps=deps)
+
+
+def test_a_filler_cut_at_a_function_word_is_made_a_whole_phrase(blank_nlp):
+    from pipeline.components.event_model import whole_phrase
+
+    doc = _parsed(blank_nlp, ["terrorists", "bombed", "the", "offices", "of", "the", "newspaper", "and", "men", "fled"],
+                  ["NNS", "VBD", "DT", "NNS", "IN", "DT", "NN", "CC", "NNS", "VBD"],
+                  ["NOUN", "VERB", "DET", "NOUN", "ADP", "DET", "NOUN", "CCONJ", "NOUN", "VERB"],
+                  [1, 1, 3, 1, 3, 6, 4, 1, 9, 1], ["nsubj", "ROOT", "det", "dobj", "prep", "det", "pobj", "cc", "nsubj",
+                                                    "conj"])
+    # The tags stopped on "of the": the phrase the preposition introduces is part of the filler.
+    assert whole_phrase(doc[3:6]).text == "offices of the newspaper"
+    # They began on "of": the noun the phrase belongs to is.
+    assert whole_phrase(doc[4:7]).text == "the offices of the newspaper"
+    # A verb or a conjunction after the noun is not.
+    assert whole_phrase(doc[8:10]).text == "men"
+    assert whole_phrase(doc[6:8]).text == "newspaper"
+    # A whole phrase is left as it is; function words alone are nothing.
+    span = doc[2:7]
+    assert whole_phrase(span) is span
+    assert whole_phrase(doc[7:8]) is None
+    # Without a parse there is nothing to go by.
+    unparsed = blank_nlp("the offices of")
+    assert whole_phrase(unparsed[0:3]).text == "the offices of"

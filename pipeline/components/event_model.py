@@ -141,8 +141,8 @@ class EventModel(TrainablePipe):
         scale = numpy.ones(len(ROLE_TAGS), dtype="f")
         scale[0] = self.cfg["outside_scale"]
         for start, end, role in decode_role_tags((role_probs * scale).argmax(axis=1).tolist()):
-            span = doc[start:end]
-            if not normalize_mention(span.text):
+            span = whole_phrase(doc[start:end])
+            if span is None or not normalize_mention(span.text):
                 continue  # punctuation alone scores as nothing
             confidence = float(role_probs[numpy.arange(start, end), role_probs[start:end].argmax(axis=1)].mean())
             span_types = type_probs[start:end].mean(axis=0)
@@ -238,6 +238,49 @@ def _whole_name(span: Span) -> Span:
         return span
     start, end = min(span.start, names[0].start), max(span.end, names[0].end)
     return span if (start, end) == (span.start, span.end) else span.doc[start:end]
+
+
+# A filler's span never ends on these: the tags, decoded token by token, may stop on the word that
+# introduces a noun phrase ("THE OFFICES OF | THE NEWSPAPER EL SIGLO"), or begin on one (a determiner
+# may begin a phrase).
+_DANGLING_POS = frozenset({"ADP", "DET", "CCONJ", "PART", "PUNCT"})
+_LEADING_POS = _DANGLING_POS - {"DET"}
+
+
+def whole_phrase(span: Span) -> Optional[Span]:
+    """A filler cut at a function word made whole, or None when nothing but function words is left:
+
+    - ending on "of" (or "of the"): stretched over the noun phrase the preposition introduces ("homes
+      of" -> "homes of mayoral candidates"); any other function word or verb at the end is dropped
+      ("unidentified men set" -> "unidentified men");
+    - beginning on "of": stretched back to the noun the phrase belongs to ("of the social savings
+      fund" -> "offices of the social savings fund"), else the preposition is dropped.
+
+    Needs the parse; without one the span is returned as it is."""
+    doc = span.doc
+    if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
+        return span
+    chunks = {token.i: chunk for chunk in doc.noun_chunks for token in chunk}
+    start, end = span.start, span.end
+    if doc[start].pos_ == "ADP" and doc[start].head.i < start and doc[start].head.pos_ in ("NOUN", "PROPN"):
+        head = doc[start].head
+        start = chunks[head.i].start if head.i in chunks else head.i
+    while start < end and doc[start].pos_ in _LEADING_POS:
+        start += 1
+    while end > start:
+        last = doc[end - 1]
+        objects = [c for c in last.children if c.dep_ == "pobj" and c.i >= end]
+        if last.pos_ == "ADP" and objects and end - 1 > start:
+            obj = objects[0]
+            end = chunks[obj.i].end if obj.i in chunks else obj.i + 1
+            break
+        if last.pos_ in _DANGLING_POS or last.pos_ in ("VERB", "AUX") and end - 1 > start:
+            end -= 1
+            continue
+        break
+    if start >= end:
+        return None
+    return span if (start, end) == (span.start, span.end) else doc[start:end]
 
 
 def _unique_arguments(scored: list[tuple[float, EventArgument]]) -> list[EventArgument]:
