@@ -81,3 +81,12 @@ def test_a_label_the_names_own_words_contradict_is_corrected(doc_with_ents):
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("Saray al-Jihad Group", "ORG"), ("6th Marines", "ORG"), ("GENERAL THURMAN", "PERSON"),
         ("GENERAL COMMAND", "ORG"), ("Bogota", "GPE")]
+
+
+def test_a_bracket_the_name_opens_but_does_not_close_is_cut_off(doc_with_ents):
+    text = "Leaders of the Organization of Islamic Cooperation (OIC) met in RECREO (CAQUETA DEPARTMENT) and Lima (Peru)."
+    doc = doc_with_ents(text, [("the Organization of Islamic Cooperation (OIC", "ORG", 0),
+                               ("RECREO (CAQUETA DEPARTMENT", "GPE", 0), ("Lima (Peru)", "GPE", 0)])
+    # The acronym in the bracket is a name of its own; a bracket closed inside the name is left alone.
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
+        ("the Organization of Islamic Cooperation", "ORG"), ("OIC", "ORG"), ("RECREO", "GPE"), ("Lima (Peru)", "GPE")]

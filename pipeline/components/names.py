@@ -95,14 +95,55 @@ def _tidy(doc: Doc) -> None:
     for ent in doc.ents:
         if ent.label_ in NAME_LABELS and len(ent) > 1 and ent[-1].lower_ in POSSESSIVES:
             ent, changed = Span(doc, ent.start, ent.end - 1, label=ent.label_), True
+        acronym = None
+        unbracketed = _before_open_bracket(ent)
+        if unbracketed is not None:
+            changed = True
+            if not unbracketed:
+                continue
+            ent, acronym = unbracketed
         if ent.label_ == "ORG":
             organisation = _without_members(ent, upper)
             ent, changed = organisation or ent, changed or organisation is not None
         parts = _persons(ent) if ent.label_ == "PERSON" else [ent]
         changed = changed or len(parts) > 1
-        entities.extend(parts)
+        entities.extend(parts if acronym is None else [*parts, acronym])
     if changed:
         doc.ents = entities
+
+
+_OPENING, _CLOSING = {"(": ")", "[": "]"}, {")", "]"}
+
+
+def _before_open_bracket(ent: Span):
+    """None for an entity whose brackets are closed inside it; else what comes before a bracket it opens
+    or closes but does not contain whole ("the Organization of Islamic Cooperation (OIC", "May 6.”[3"),
+    without trailing punctuation, with the acronym in the bracket as an entity of its own where the
+    bracket holds one word and closes right after ("(OIC)"): () when nothing is left."""
+    doc, depth = ent.doc, []
+    cut = None
+    for token in ent:
+        if token.text in _OPENING:
+            depth.append(token)
+        elif token.text in _CLOSING:
+            if not depth or _OPENING[depth[-1].text] != token.text:
+                cut = token
+                break
+            depth.pop()
+    cut = cut if cut is not None else (depth[0] if depth else None)
+    if cut is None:
+        return None
+    end = cut.i
+    while end > ent.start and doc[end - 1].is_punct and doc[end - 1].text not in _CLOSING:
+        end -= 1
+    if end <= ent.start:
+        return ()
+    acronym = None
+    inner = cut.i + 1
+    if cut.text == "(" and inner + 1 < len(doc) and doc[inner + 1].text == ")" and doc[inner].is_upper \
+            and doc[inner].is_alpha and len(doc[inner]) >= 2 and inner + 1 >= ent.end - 1:
+        acronym = Span(doc, inner, inner + 1, label=ent.label_)
+    return Span(doc, ent.start, end, label=ent.label_), acronym
 
 
 def _relabel(doc: Doc) -> None:
