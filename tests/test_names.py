@@ -90,3 +90,10 @@ def test_a_bracket_the_name_opens_but_does_not_close_is_cut_off(doc_with_ents):
     # The acronym in the bracket is a name of its own; a bracket closed inside the name is left alone.
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("the Organization of Islamic Cooperation", "ORG"), ("OIC", "ORG"), ("RECREO", "GPE"), ("Lima (Peru)", "GPE")]
+
+
+def test_the_acronym_in_a_bracket_is_not_added_where_the_ner_has_a_name(doc_with_ents):
+    text = "Fighters of the Islamic State (ISIS) attacked."
+    doc = doc_with_ents(text, [("the Islamic State (", "ORG", 0), ("ISIS", "ORG", 0)])
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [("the Islamic State", "ORG"),
+                                                                          ("ISIS", "ORG")]

@@ -92,16 +92,19 @@ def news_name_mentions(doc: Doc) -> Doc:
 def _tidy(doc: Doc) -> None:
     entities, changed = [], False
     upper = document_case(doc) == "upper"
-    for ent in doc.ents:
+    for original in doc.ents:
+        ent, acronym = original, None
         if ent.label_ in NAME_LABELS and len(ent) > 1 and ent[-1].lower_ in POSSESSIVES:
             ent, changed = Span(doc, ent.start, ent.end - 1, label=ent.label_), True
-        acronym = None
         unbracketed = _before_open_bracket(ent)
         if unbracketed is not None:
             changed = True
             if not unbracketed:
                 continue
             ent, acronym = unbracketed
+            others = [e for e in doc.ents if (e.start, e.end) != (original.start, original.end)]
+            if acronym is not None and any(e.start < acronym.end and acronym.start < e.end for e in others):
+                acronym = None  # the NER has a name there already
         if ent.label_ == "ORG":
             organisation = _without_members(ent, upper)
             ent, changed = organisation or ent, changed or organisation is not None
