@@ -164,3 +164,14 @@ def test_a_mention_placed_elsewhere_than_where_the_incident_is_placed_is_another
     first, second = _events(doc)
     assert "explosion" in [t.text for t in first.extra_triggers]
     assert [a.span.text for a in second.arguments if a.role == "location"] == ["Cuzco"]
+
+
+def test_a_setting_is_no_target():
+    from spacy.lang.en import English
+
+    from pipeline.components.events import names_a_setting
+
+    doc = English()("several areas the towns the town of Flores the police department the port the city hall")
+    spans = {"several areas": doc[0:2], "the towns": doc[2:4], "the town of Flores": doc[4:8],
+             "the police department": doc[8:11], "the port": doc[11:13], "the city hall": doc[13:16]}
+    assert {text for text, span in spans.items() if names_a_setting(span)} == {"several areas", "the towns"}

@@ -378,7 +378,27 @@ def _participants(doc: Doc, trigger: Token):
         if span is not None and span.label_ not in {"DATE", "TIME", "CARDINAL", "WEAPON"} \
                 and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
             person = harms_people or _is_person(token) or span.label_ in PERSON_LABELS
-            yield ("victim" if person else "target"), span
+            if person or not names_a_setting(span):
+                yield ("victim" if person else "target"), span
+
+
+# Nouns for where something happened, not for what was hit: "ATTACKED SEVERAL AREAS", "BOMBED THE TOWN". Our
+# guidelines (as MUC-4's) make a place named only as the setting a location, never a target.
+# ("port" and "department" are left out: a port is an installation, and "the police department" a body.)
+SETTING_NOUNS = SETTLEMENT_NOUNS - {"port", "department"} | {"area", "zone", "sector", "territory", "countryside",
+                                                             "outskirts", "region"}
+
+
+def names_a_setting(span: Span) -> bool:
+    """Whether a mention is a common noun for a setting ("several areas", "the towns"), not a name
+    ("the town of San Antonio Abad" is a place too, but its head is the name's)."""
+    words = [t for t in span if not t.is_punct]
+    if not words:
+        return False
+    last = words[-1]
+    word = last.lemma_.lower() if last.lemma_ else last.lower_
+    return (word in SETTING_NOUNS or last.lower_.rstrip("s") in SETTING_NOUNS or last.lower_ in {"cities",
+            "neighborhoods", "neighbourhoods", "municipalities"}) and not last.ent_type_
 
 
 def _resolved(trigger: Token, tokens: list[Token]) -> list[Token]:
