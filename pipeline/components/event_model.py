@@ -262,19 +262,16 @@ def whole_phrase(span: Span) -> Optional[Span]:
     doc = span.doc
     if not doc.has_annotation("DEP") or not doc.has_annotation("TAG"):
         return span
-    chunks = {token.i: chunk for chunk in doc.noun_chunks for token in chunk}
     start, end = span.start, span.end
     if doc[start].pos_ == "ADP" and doc[start].head.i < start and doc[start].head.pos_ in ("NOUN", "PROPN"):
-        head = doc[start].head
-        start = chunks[head.i].start if head.i in chunks else head.i
+        start = _noun_phrase(doc[start].head)[0]
     while start < end and doc[start].pos_ in _LEADING_POS:
         start += 1
     while end > start:
         last = doc[end - 1]
         objects = [c for c in last.children if c.dep_ == "pobj" and c.i >= end]
         if last.pos_ == "ADP" and objects and end - 1 > start:
-            obj = objects[0]
-            end = chunks[obj.i].end if obj.i in chunks else obj.i + 1
+            end = _noun_phrase(objects[0])[1]
             break
         if last.pos_ in _DANGLING_POS or last.pos_ in ("VERB", "AUX") and end - 1 > start:
             end -= 1
@@ -283,6 +280,15 @@ def whole_phrase(span: Span) -> Optional[Span]:
     if start >= end:
         return None
     return span if (start, end) == (span.start, span.end) else doc[start:end]
+
+
+def _noun_phrase(token) -> tuple[int, int]:
+    """(start, end) of the base noun phrase that holds ``token``, or of the token alone. Looked up only
+    for the few spans that need it: most fillers end on a noun."""
+    for chunk in token.doc.noun_chunks:
+        if chunk.start <= token.i < chunk.end:
+            return chunk.start, chunk.end
+    return token.i, token.i + 1
 
 
 def _unique_arguments(scored: list[tuple[float, EventArgument]]) -> list[EventArgument]:

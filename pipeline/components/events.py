@@ -391,14 +391,15 @@ SETTING_NOUNS = SETTLEMENT_NOUNS - {"port", "department"} | {"area", "zone", "se
 
 def names_a_setting(span: Span) -> bool:
     """Whether a mention is a common noun for a setting ("several areas", "the towns"), not a name
-    ("the town of San Antonio Abad" is a place too, but its head is the name's)."""
+    ("the town of San Antonio Abad" is a place too, but its head is the name's). Reads the lemma, or
+    without a lemmatizer (the trained event extractor run on its own) the word made singular."""
     words = [t for t in span if not t.is_punct]
-    if not words:
+    if not words or words[-1].ent_type_:
         return False
     last = words[-1]
-    word = last.lemma_.lower() if last.lemma_ else last.lower_
-    return (word in SETTING_NOUNS or last.lower_.rstrip("s") in SETTING_NOUNS or last.lower_ in {"cities",
-            "neighborhoods", "neighbourhoods", "municipalities"}) and not last.ent_type_
+    word = last.lower_
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+    return bool({last.lemma_.lower(), word, singular} & SETTING_NOUNS)
 
 
 def _resolved(trigger: Token, tokens: list[Token]) -> list[Token]:

@@ -96,15 +96,15 @@ def _tidy(doc: Doc) -> None:
         ent, acronym = original, None
         if ent.label_ in NAME_LABELS and len(ent) > 1 and ent[-1].lower_ in POSSESSIVES:
             ent, changed = Span(doc, ent.start, ent.end - 1, label=ent.label_), True
-        unbracketed = _before_open_bracket(ent)
-        if unbracketed is not None:
+        cut = _before_open_bracket(ent)
+        if cut is not None:
             changed = True
-            if not unbracketed:
-                continue
-            ent, acronym = unbracketed
-            others = [e for e in doc.ents if (e.start, e.end) != (original.start, original.end)]
-            if acronym is not None and any(e.start < acronym.end and acronym.start < e.end for e in others):
+            ent, acronym = cut
+            if acronym is not None and any(e.start < acronym.end and acronym.start < e.end for e in doc.ents
+                                           if (e.start, e.end) != (original.start, original.end)):
                 acronym = None  # the NER has a name there already
+            if ent is None:
+                continue
         if ent.label_ == "ORG":
             organisation = _without_members(ent, upper)
             ent, changed = organisation or ent, changed or organisation is not None
@@ -118,35 +118,35 @@ def _tidy(doc: Doc) -> None:
 _OPENING, _CLOSING = {"(": ")", "[": "]"}, {")", "]"}
 
 
-def _before_open_bracket(ent: Span):
-    """None for an entity whose brackets are closed inside it; else what comes before a bracket it opens
-    or closes but does not contain whole ("the Organization of Islamic Cooperation (OIC", "May 6.”[3"),
-    without trailing punctuation, with the acronym in the bracket as an entity of its own where the
-    bracket holds one word and closes right after ("(OIC)"): () when nothing is left."""
-    doc, depth = ent.doc, []
-    cut = None
+def _before_open_bracket(ent: Span) -> Optional[tuple[Optional[Span], Optional[Span]]]:
+    """None for an entity whose brackets all close inside it ("Lima (Peru)"). Else, for one that opens a
+    bracket it does not close or closes one it did not open: what comes before that bracket, without
+    trailing punctuation (None if nothing does), and the acronym in the bracket as an entity of its own
+    where the bracket holds one word and closes where the entity ends or right after it ("the
+    Organization of Islamic Cooperation (OIC" -> the name and "OIC"; "RECREO (CAQUETA DEPARTMENT" ->
+    "RECREO")."""
+    doc, open_brackets, cut = ent.doc, [], None
     for token in ent:
         if token.text in _OPENING:
-            depth.append(token)
+            open_brackets.append(token)
         elif token.text in _CLOSING:
-            if not depth or _OPENING[depth[-1].text] != token.text:
+            if not open_brackets or _OPENING[open_brackets[-1].text] != token.text:
                 cut = token
                 break
-            depth.pop()
-    cut = cut if cut is not None else (depth[0] if depth else None)
+            open_brackets.pop()
+    cut = cut if cut is not None else (open_brackets[0] if open_brackets else None)
     if cut is None:
         return None
     end = cut.i
     while end > ent.start and doc[end - 1].is_punct and doc[end - 1].text not in _CLOSING:
         end -= 1
-    if end <= ent.start:
-        return ()
+    name = Span(doc, ent.start, end, label=ent.label_) if end > ent.start else None
+    word, closing = cut.i + 1, cut.i + 2
     acronym = None
-    inner = cut.i + 1
-    if cut.text == "(" and inner + 1 < len(doc) and doc[inner + 1].text == ")" and doc[inner].is_upper \
-            and doc[inner].is_alpha and len(doc[inner]) >= 2 and inner + 1 >= ent.end - 1:
-        acronym = Span(doc, inner, inner + 1, label=ent.label_)
-    return Span(doc, ent.start, end, label=ent.label_), acronym
+    if cut.text == "(" and closing < len(doc) and doc[closing].text == ")" and closing >= ent.end - 1 \
+            and doc[word].is_upper and doc[word].is_alpha and len(doc[word]) >= 2:
+        acronym = Span(doc, word, closing, label=ent.label_)
+    return name, acronym
 
 
 def _relabel(doc: Doc) -> None:

@@ -131,9 +131,9 @@ def main() -> None:
     args, overrides = parser.parse_known_args()
     config = spacy.util.load_config(args.config, overrides=parse_config_overrides(overrides), interpolate=True)
     settings = dict(config["training"])  # the fit is deterministic: [system] seed is recorded, nothing draws on it
-    from ..language import TRAINED_COMPONENTS, build_pipeline
+    from ..language import EVENT_FILTER, TRAINED_COMPONENTS, build_pipeline
 
-    nlp = build_pipeline(trained=tuple(c for c in TRAINED_COMPONENTS if c.component != "news_event_filter"))
+    nlp = build_pipeline(trained=tuple(c for c in TRAINED_COMPONENTS if c != EVENT_FILTER))
     documents = collect(nlp, read_gtt(Path(config["paths"]["muc4_train"])))
     threshold, sweep = choose_threshold(documents, settings)
     weights = fit(documents, settings["l2"], settings["epochs"], settings["learn_rate"], settings["min_count"])
