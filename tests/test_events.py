@@ -179,3 +179,45 @@ def test_a_setting_is_no_target():
     parsed = English()("the outskirts")
     parsed[1].lemma_ = "outskirt"
     assert names_a_setting(parsed[0:2])
+
+
+def _parsed(words, heads, deps, pos, ents=()):
+    from spacy.lang.en import English
+    from spacy.tokens import Doc, Span
+
+    doc = Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos, sent_starts=[True] + [False] * (len(words) - 1))
+    doc.ents = [Span(doc, start, end, label=label) for (start, end), label in ents]
+    return doc
+
+
+def test_a_target_takes_the_of_phrase_that_says_whose_it_is():
+    from pipeline.components.events import with_owner
+
+    words = "guerrillas bombed the offices of the telecommunications enterprise in Lima".split()
+    doc = _parsed(words, heads=[1, 1, 3, 1, 3, 7, 7, 4, 1, 8],
+                  deps=["nsubj", "ROOT", "det", "dobj", "prep", "det", "compound", "pobj", "prep", "pobj"],
+                  pos=["NOUN", "VERB", "DET", "NOUN", "ADP", "DET", "NOUN", "NOUN", "ADP", "PROPN"])
+    assert with_owner(doc[3:4]).text == "offices of the telecommunications enterprise"
+    assert with_owner(doc[2:4]).text == "the offices of the telecommunications enterprise"
+    # the place it happened in is no part of it, nor is a span that does not end on its head
+    assert with_owner(doc[7:8]).text == "enterprise"
+    assert with_owner(doc[2:3]).text == "the"
+
+
+def test_a_setting_or_a_name_keeps_its_span():
+    from pipeline.components.events import with_owner
+
+    words = "they attacked several areas of San Salvador".split()
+    doc = _parsed(words, heads=[1, 1, 3, 1, 3, 6, 4], deps=["nsubj", "ROOT", "amod", "dobj", "prep", "compound", "pobj"],
+                  pos=["PRON", "VERB", "ADJ", "NOUN", "ADP", "PROPN", "PROPN"], ents=[((5, 7), "GPE")])
+    assert with_owner(doc[2:4]).text == "several areas"
+    words = "they attacked the Sheraton of the capital".split()
+    doc = _parsed(words, heads=[1, 1, 3, 1, 3, 6, 4], deps=["nsubj", "ROOT", "det", "dobj", "prep", "det", "pobj"],
+                  pos=["PRON", "VERB", "DET", "PROPN", "ADP", "DET", "NOUN"], ents=[((3, 4), "FAC")])
+    assert with_owner(doc[3:4]).text == "Sheraton"
+
+
+def test_the_rule_extractor_names_a_target_with_its_owner(annotate):
+    doc = annotate("Guerrillas bombed the offices of the national telephone company in Lima on Monday.")
+    targets = {a.span.text for event in _events(doc) for a in event.arguments if a.role == "target"}
+    assert targets == {"offices of the national telephone company"}

@@ -34,7 +34,7 @@ from ..architectures.event_model import (EVENT_TYPES, ROLE_TAGS, ROLES, EventSco
                                          role_tag)
 from ..evaluation.muc4 import RECORD_ROLE_SLOTS, Template, make_template, normalize_mention, score_corpus
 from .events import (EVENTS_KEY, PLACE_LABELS, TRIGGER_LEMMAS, EventArgument, EventMention, _is_locative, _kind,
-                     _status, names_a_setting)
+                     _status, names_a_setting, with_owner)
 
 FACTORY = "news_event_model"
 STOPPAGE_WORDS = {"strike", "stoppage", "walkout", "shutdown"}
@@ -144,8 +144,10 @@ class EventModel(TrainablePipe):
             span = whole_phrase(doc[start:end])
             if span is None or not normalize_mention(span.text):
                 continue  # punctuation alone scores as nothing
-            if role == "target" and names_a_setting(span):
-                continue  # where it happened, not what was hit (events.names_a_setting)
+            if role == "target":
+                if names_a_setting(span):
+                    continue  # where it happened, not what was hit (events.names_a_setting)
+                span = with_owner(span) if doc.has_annotation("DEP") else span
             confidence = float(role_probs[numpy.arange(start, end), role_probs[start:end].argmax(axis=1)].mean())
             span_types = type_probs[start:end].mean(axis=0)
             chosen = {t for t in doc_types if span_types[EVENT_TYPES.index(t)] >= self.cfg["type_threshold"]}

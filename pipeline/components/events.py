@@ -378,8 +378,10 @@ def _participants(doc: Doc, trigger: Token):
         if span is not None and span.label_ not in {"DATE", "TIME", "CARDINAL", "WEAPON"} \
                 and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
             person = harms_people or _is_person(token) or span.label_ in PERSON_LABELS
-            if person or not names_a_setting(span):
-                yield ("victim" if person else "target"), span
+            if person:
+                yield "victim", span
+            elif not names_a_setting(span):
+                yield "target", with_owner(span)
 
 
 # Nouns for where something happened, not for what was hit: "ATTACKED SEVERAL AREAS", "BOMBED THE TOWN". Our
@@ -400,6 +402,42 @@ def names_a_setting(span: Span) -> bool:
     word = last.lower_
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
     return bool({last.lemma_.lower(), word, singular} & SETTING_NOUNS)
+
+
+def with_owner(span: Span) -> Span:
+    """A target named by a common noun, with the "of" phrase that says whose it is: "the offices of the
+    telecommunications enterprise", "the branch of EL ESPECTADOR", "the residence of President Alfredo
+    Cristiani". Without it "the offices" or "the building" is no particular target; our FAC spans and MUC-4's
+    fillers alike name a facility with its owner. A name ("the Sheraton") and a setting ("several areas of San
+    Salvador", see names_a_setting) keep their span. Needs the parse."""
+    doc, root = span.doc, span.root
+    if span.end >= len(doc) or root.i != span.end - 1 or root.pos_ != "NOUN" or root.ent_type_:
+        return span
+    if names_a_setting(span):
+        return span
+    preposition = doc[span.end]
+    if preposition.lower_ != "of" or preposition.dep_ != "prep" or preposition.head.i != root.i:
+        return span
+    owners = [c for c in preposition.children if c.dep_ == "pobj"]
+    if not owners:
+        return span
+    owner = owners[0]
+    end = _noun_phrase_end(owner)
+    # a short phrase only, in the same sentence: a long one is a clause of its own, not a name
+    if end - span.end > 8 or not doc[span.end].sent == doc[end - 1].sent:
+        return span
+    return Span(doc, span.start, end, label=span.label)
+
+
+def _noun_phrase_end(token: Token) -> int:
+    """Where the name or base noun phrase that holds ``token`` ends."""
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent.end
+    for chunk in token.doc.noun_chunks:
+        if chunk.start <= token.i < chunk.end:
+            return chunk.end
+    return token.i + 1
 
 
 def _resolved(trigger: Token, tokens: list[Token]) -> list[Token]:
