@@ -221,3 +221,16 @@ def test_the_rule_extractor_names_a_target_with_its_owner(annotate):
     doc = annotate("Guerrillas bombed the offices of the national telephone company in Lima on Monday.")
     targets = {a.span.text for event in _events(doc) for a in event.arguments if a.role == "target"}
     assert targets == {"offices of the national telephone company"}
+
+
+def test_people_an_outcome_verb_says_were_harmed_are_victims(annotate):
+    doc = annotate("Rebels attacked the police post on Monday. During the attack, police officer Juan Perez was "
+                   "seriously wounded and two soldiers died.")
+    victims = {a.span.text for event in _events(doc) for a in event.arguments if a.role == "victim"}
+    assert {"Juan Perez", "two soldiers"} <= victims
+
+
+def test_harm_that_is_only_asked_about_names_no_victim(annotate):
+    doc = annotate("Heavy explosions shook the capital and it is unknown whether civilians have been hurt.")
+    victims = {a.span.text for event in _events(doc) for a in event.arguments if a.role == "victim"}
+    assert victims == set()

@@ -12,7 +12,7 @@ armed group only, that group is the responsible organisation of the acts of its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Iterator, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -120,6 +120,10 @@ class RuleEventExtractor:
                 if key not in seen:
                     seen.add(key)
                     event.arguments.append(EventArgument(role, span))
+        for span in _harmed(doc, sentence):
+            if ("victim", span.start, span.end) not in seen:
+                seen.add(("victim", span.start, span.end))
+                event.arguments.append(EventArgument("victim", span))
         for ent in sentence.ents:
             role = {"WEAPON": "weapon", "DATE": "date"}.get(ent.label_)
             if ent.label_ in PLACE_LABELS and _is_locative(ent):
@@ -318,6 +322,27 @@ def trigger_type(token: Token) -> Optional[str]:
     if lemma == "execute" and not any(c.dep_ in {"dobj", "nsubjpass"} and _is_person(c) for c in token.children):
         return None  # "execute a plan" is not a killing
     return _LEMMA_TYPES.get(lemma)
+
+
+# Words for what an attack did to people, no attack words themselves (our guidelines: when an attack is named,
+# they are its outcome): whom they name is the incident's victim.
+HARM_VERBS = {"wound", "injure", "hurt", "die", "perish"}
+
+
+def _harmed(doc: Doc, sentence: Span) -> Iterator[Span]:
+    """The people an outcome verb in the sentence says were harmed: "AN OFFICER WAS SERIOUSLY WOUNDED",
+    "INSPECTOR EULOGIO FLORES DIED IN THE EXPLOSION", "the blast injured two soldiers"."""
+    for verb in sentence:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in HARM_VERBS:
+            continue
+        if any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in verb.children):
+            continue  # "IT IS UNKNOWN WHETHER CIVILIANS HAVE BEEN HURT": not said to have happened
+        harmed = [c for c in verb.children
+                  if c.dep_ == "nsubjpass" or c.dep_ == "dobj" or c.dep_ == "nsubj" and verb.lemma_.lower() in {"die", "perish"}]
+        for token in _resolved(verb, harmed):
+            span = _mention(doc, token)
+            if span is not None and (span.label_ in PERSON_LABELS or _is_person(token)):
+                yield span
 
 
 def _is_person(token: Token) -> bool:
