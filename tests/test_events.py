@@ -234,3 +234,22 @@ def test_harm_that_is_only_asked_about_names_no_victim(annotate):
     doc = annotate("Heavy explosions shook the capital and it is unknown whether civilians have been hurt.")
     victims = {a.span.text for event in _events(doc) for a in event.arguments if a.role == "victim"}
     assert victims == set()
+
+
+def test_what_an_attack_damaged_is_its_target(annotate):
+    doc = annotate("One bus and one electrical transformer were damaged as a result of the explosion of four bombs.")
+    targets = {a.span.text for event in _events(doc) for a in event.arguments if a.role == "target"}
+    assert {"One bus", "one electrical transformer"} <= targets
+    doc = annotate("The bombing destroyed 30 percent of the market.")
+    assert not [a for event in _events(doc) for a in event.arguments if a.role == "target" and "percent" in a.span.text]
+
+
+def test_setting_fire_to_a_building_and_blowing_it_up_are_attacks_on_it(annotate):
+    doc = annotate("Before fleeing, the commando group set fire to a grocery store in the small town.")
+    (event,) = _events(doc)
+    assert event.type == "ARSON"
+    assert ("target", "grocery store") in {(a.role, a.span.text) for a in event.arguments}
+    doc = annotate("The rebels blew up an electric pole in downtown San Antonio Abad.")
+    (event,) = _events(doc)
+    assert event.type == "BOMBING"
+    assert {("perpetrator", "The rebels"), ("target", "electric pole")} <= {(a.role, a.span.text) for a in event.arguments}

@@ -120,6 +120,10 @@ class RuleEventExtractor:
                 if key not in seen:
                     seen.add(key)
                     event.arguments.append(EventArgument(role, span))
+        for span in _damaged(doc, sentence):
+            if ("target", span.start, span.end) not in seen:
+                seen.add(("target", span.start, span.end))
+                event.arguments.append(EventArgument("target", span))
         for span in _harmed(doc, sentence):
             if ("victim", span.start, span.end) not in seen:
                 seen.add(("victim", span.start, span.end))
@@ -313,8 +317,12 @@ def trigger_type(token: Token) -> Optional[str]:
         if "air" in modifiers or "drone" in modifiers:
             return "ATTACK"
         return "FORCED_WORK_STOPPAGE" if token.pos_ == "NOUN" and modifiers & STOPPAGE_MODIFIERS else None
+    if lemma == "fire" and token.pos_ == "NOUN" and token.head.lemma_.lower() == "set":
+        return "ARSON"  # "SET FIRE TO A GROCERY STORE"
     if lemma == "fire" and not (token.pos_ == "VERB" or any(c.lower_ == "open" for c in token.ancestors)):
         return None  # "fire" the noun is a blaze, not gunfire, unless someone "opened fire"
+    if lemma == "blow" and any(c.dep_ == "prt" and c.lower_ == "up" for c in token.children):
+        return "BOMBING"  # "THE REBELS BLEW UP A GROCERY STORE"
     if lemma in {"burn", "torch"} and token.pos_ != "VERB":
         return None
     if lemma == "gun" and token.pos_ != "VERB":
@@ -345,6 +353,33 @@ def _harmed(doc: Doc, sentence: Span) -> Iterator[Span]:
                 yield span
 
 
+# The same for things: what an attack damaged or destroyed is its target.
+DAMAGE_VERBS = {"damage", "destroy", "derail", "raze", "gut"}
+NOT_THINGS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY"}  # "30 PERCENT WAS DESTROYED"
+
+
+def _damaged(doc: Doc, sentence: Span) -> Iterator[Span]:
+    """The things an outcome word in the sentence says were damaged: "ONE BUS AND ONE ELECTRICAL TRANSFORMER WERE
+    DAMAGED", "A CARGO TRAIN ... WAS DERAILED", "DAMAGE TO OVER 20 STORES". Not people, and not a setting."""
+    for word in sentence:
+        lemma = word.lemma_.lower()
+        if word.pos_ == "VERB" and lemma in DAMAGE_VERBS:
+            damaged = [c for c in word.children if c.dep_ in {"nsubjpass", "dobj"}]
+        elif word.pos_ == "NOUN" and lemma == "damage":
+            damaged = [c for p in word.children if p.dep_ == "prep" and p.lower_ == "to"
+                       for c in p.children if c.dep_ == "pobj"]
+        else:
+            continue
+        if any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in word.children):
+            continue
+        for token in _resolved(word, damaged):
+            span = _mention(doc, token)
+            if span is None or _is_person(token) or span.label_ in PERSON_LABELS | ORG_LABELS | NOT_THINGS:
+                continue
+            if not names_a_setting(span) and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
+                yield with_owner(span)
+
+
 def _is_person(token: Token) -> bool:
     return token.ent_type_ in PERSON_LABELS or token.lemma_.lower() in ACTOR_NOUNS or token.lower_ in ACTOR_NOUNS
 
@@ -353,7 +388,7 @@ def _participants(doc: Doc, trigger: Token):
     """(role, span) pairs read off the dependency tree around one trigger."""
     agents, patients = [], []
     lemma = trigger.lemma_.lower()
-    event_type = _LEMMA_TYPES.get(lemma)
+    event_type = trigger_type(trigger) or _LEMMA_TYPES.get(lemma)
     if trigger.pos_ == "VERB":
         for child in trigger.children:
             if child.dep_ in {"nsubj"}:
@@ -385,11 +420,16 @@ def _participants(doc: Doc, trigger: Token):
                         (agents if by_group and lemma not in PATIENT_NOUNS else patients).append(c)
             elif child.dep_ == "prep" and child.lower_ in {"on", "against", "targeting"}:
                 patients.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ == "prep" and child.lower_ == "to" and event_type == "ARSON":
+                patients.extend(c for c in child.children if c.dep_ == "pobj")  # "SET FIRE TO THE TOWN HALL"
             elif child.dep_ == "prep" and child.lower_ in STRUCK_AT_PREPS and event_type in STRUCK_WHERE_IT_HAPPENS:
                 patients.extend(c for c in child.children if c.dep_ == "pobj" and _facility(c))
         head = trigger.head
-        if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LAUNCH_VERBS:
+        if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LAUNCH_VERBS | {"set"}:
             agents.extend(c for c in head.children if c.dep_ in {"nsubj"})
+        if event_type == "ARSON" and head.lemma_.lower() == "set":  # "SET FIRE TO ..." with "to" on the verb
+            patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ == "to"
+                            for c in p.children if c.dep_ == "pobj")
     agents, patients = _resolved(trigger, agents), _resolved(trigger, patients)
     for token in agents:
         span = _mention(doc, token)
