@@ -185,7 +185,8 @@ def _parsed(words, heads, deps, pos, ents=()):
     from spacy.lang.en import English
     from spacy.tokens import Doc, Span
 
-    doc = Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos, sent_starts=[True] + [False] * (len(words) - 1))
+    starts = [True] + [False] * (len(words) - 1)
+    doc = Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos, sent_starts=starts)
     doc.ents = [Span(doc, start, end, label=label) for (start, end), label in ents]
     return doc
 
@@ -208,7 +209,8 @@ def test_a_setting_or_a_name_keeps_its_span():
     from pipeline.components.events import with_owner
 
     words = "they attacked several areas of San Salvador".split()
-    doc = _parsed(words, heads=[1, 1, 3, 1, 3, 6, 4], deps=["nsubj", "ROOT", "amod", "dobj", "prep", "compound", "pobj"],
+    doc = _parsed(words, heads=[1, 1, 3, 1, 3, 6, 4],
+                  deps=["nsubj", "ROOT", "amod", "dobj", "prep", "compound", "pobj"],
                   pos=["PRON", "VERB", "ADJ", "NOUN", "ADP", "PROPN", "PROPN"], ents=[((5, 7), "GPE")])
     assert with_owner(doc[2:4]).text == "several areas"
     words = "they attacked the Sheraton of the capital".split()
@@ -252,4 +254,5 @@ def test_setting_fire_to_a_building_and_blowing_it_up_are_attacks_on_it(annotate
     doc = annotate("The rebels blew up an electric pole in downtown San Antonio Abad.")
     (event,) = _events(doc)
     assert event.type == "BOMBING"
-    assert {("perpetrator", "The rebels"), ("target", "electric pole")} <= {(a.role, a.span.text) for a in event.arguments}
+    roles = {(a.role, a.span.text) for a in event.arguments}
+    assert {("perpetrator", "The rebels"), ("target", "electric pole")} <= roles

@@ -343,10 +343,10 @@ def _harmed(doc: Doc, sentence: Span) -> Iterator[Span]:
     for verb in sentence:
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in HARM_VERBS:
             continue
-        if any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in verb.children):
-            continue  # "IT IS UNKNOWN WHETHER CIVILIANS HAVE BEEN HURT": not said to have happened
-        harmed = [c for c in verb.children
-                  if c.dep_ == "nsubjpass" or c.dep_ == "dobj" or c.dep_ == "nsubj" and verb.lemma_.lower() in {"die", "perish"}]
+        if _only_asked(verb):
+            continue
+        died = verb.lemma_.lower() in {"die", "perish"}
+        harmed = [c for c in verb.children if c.dep_ in {"nsubjpass", "dobj"} or c.dep_ == "nsubj" and died]
         for token in _resolved(verb, harmed):
             span = _mention(doc, token)
             if span is not None and (span.label_ in PERSON_LABELS or _is_person(token)):
@@ -370,7 +370,7 @@ def _damaged(doc: Doc, sentence: Span) -> Iterator[Span]:
                        for c in p.children if c.dep_ == "pobj"]
         else:
             continue
-        if any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in word.children):
+        if _only_asked(word):
             continue
         for token in _resolved(word, damaged):
             span = _mention(doc, token)
@@ -378,6 +378,11 @@ def _damaged(doc: Doc, sentence: Span) -> Iterator[Span]:
                 continue
             if not names_a_setting(span) and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
                 yield with_owner(span)
+
+
+def _only_asked(word: Token) -> bool:
+    """Asked, not said to have happened: "IT IS UNKNOWN WHETHER CIVILIANS HAVE BEEN HURT"."""
+    return any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in word.children)
 
 
 def _is_person(token: Token) -> bool:
@@ -489,7 +494,7 @@ def with_owner(span: Span) -> Span:
     owner = owners[0]
     end = _noun_phrase_end(owner)
     # a short phrase only, in the same sentence: a long one is a clause of its own, not a name
-    if end - span.end > 8 or not doc[span.end].sent == doc[end - 1].sent:
+    if end - span.end > 8 or doc[span.end].sent != doc[end - 1].sent:
         return span
     return Span(doc, span.start, end, label=span.label)
 
