@@ -256,3 +256,14 @@ def test_setting_fire_to_a_building_and_blowing_it_up_are_attacks_on_it(annotate
     assert event.type == "BOMBING"
     roles = {(a.role, a.span.text) for a in event.arguments}
     assert {("perpetrator", "The rebels"), ("target", "electric pole")} <= roles
+
+
+def test_a_bomb_thrown_or_planted_at_a_facility_strikes_it(annotate):
+    doc = annotate("Unidentified persons planted a bomb under a car belonging to a diplomat.")
+    (event,) = _events(doc)
+    roles = {(a.role, a.span.text) for a in event.arguments}
+    assert {("perpetrator", "Unidentified persons"), ("target", "car")} <= roles
+    doc = annotate("A car full of dynamite exploded in front of the economy ministry in Lima today.")
+    assert ("target", "economy ministry") in {(a.role, a.span.text) for e in _events(doc) for a in e.arguments}
+    doc = annotate("A bomb exploded in Lima.")
+    assert not [a for e in _events(doc) for a in e.arguments if a.role == "target"]

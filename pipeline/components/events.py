@@ -260,6 +260,24 @@ FACILITY_NOUNS = {"building", "house", "home", "residence", "office", "headquart
                   "temple", "airport", "terminal", "substation", "refinery", "premises", "compound", "checkpoint"}
 
 
+# A bomb thrown or planted at, against, in or under a facility strikes it.
+PLACING_VERBS = {"throw", "hurl", "toss", "lob", "plant", "place", "leave"}
+PLACED_AT_PREPS = STRUCK_AT_PREPS | {"against", "under"}
+
+
+def _struck_facilities(preposition: Token) -> Iterator[Token]:
+    """The facilities a preposition names as where a bomb or fire struck, "in front of X" read as X ("A CAR FULL OF
+    DYNAMITE EXPLODED IN FRONT OF THE ECONOMY MINISTRY")."""
+    for obj in preposition.children:
+        if obj.dep_ != "pobj":
+            continue
+        if obj.lower_ == "front":
+            obj = next((c for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                        for c in p.children if c.dep_ == "pobj"), None)
+        if obj is not None and _facility(obj):
+            yield obj
+
+
 def _facility(token: Token) -> bool:
     return token.lemma_.lower() in FACILITY_NOUNS or token.lower_ in FACILITY_NOUNS
 
@@ -403,7 +421,7 @@ def _participants(doc: Doc, trigger: Token):
             elif child.dep_ == "agent":
                 agents.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "prep" and child.lower_ in STRUCK_AT_PREPS and event_type in STRUCK_WHERE_IT_HAPPENS:
-                patients.extend(c for c in child.children if c.dep_ == "pobj" and _facility(c))
+                patients.extend(_struck_facilities(child))
         if not agents and trigger.dep_ == "conj" and trigger.head.pos_ == "VERB":
             # "GUERRILLAS KILLED A PEASANT AND BURNED A TANK TRUCK": the second verb shares the subject
             agents.extend(c for c in trigger.head.children if c.dep_ == "nsubj")
@@ -428,10 +446,14 @@ def _participants(doc: Doc, trigger: Token):
             elif child.dep_ == "prep" and child.lower_ == "to" and event_type == "ARSON":
                 patients.extend(c for c in child.children if c.dep_ == "pobj")  # "SET FIRE TO THE TOWN HALL"
             elif child.dep_ == "prep" and child.lower_ in STRUCK_AT_PREPS and event_type in STRUCK_WHERE_IT_HAPPENS:
-                patients.extend(c for c in child.children if c.dep_ == "pobj" and _facility(c))
+                patients.extend(_struck_facilities(child))
         head = trigger.head
-        if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LAUNCH_VERBS | {"set"}:
+        if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LAUNCH_VERBS | PLACING_VERBS | {"set"}:
             agents.extend(c for c in head.children if c.dep_ in {"nsubj"})
+        if event_type in STRUCK_WHERE_IT_HAPPENS and trigger.dep_ in {"dobj", "nsubjpass"} \
+                and head.lemma_.lower() in PLACING_VERBS:  # "A BOMB WAS THROWN AT THE MARVIN SODA SHOP"
+            patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in PLACED_AT_PREPS
+                            for c in _struck_facilities(p))
         if event_type == "ARSON" and head.lemma_.lower() == "set":  # "SET FIRE TO ..." with "to" on the verb
             patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ == "to"
                             for c in p.children if c.dep_ == "pobj")
