@@ -34,7 +34,7 @@ from ..architectures.event_model import (EVENT_TYPES, ROLE_TAGS, ROLES, EventSco
                                          role_tag)
 from ..evaluation.muc4 import RECORD_ROLE_SLOTS, Template, make_template, normalize_mention, score_corpus
 from .events import (EVENTS_KEY, PLACE_LABELS, TRIGGER_LEMMAS, EventArgument, EventMention, _is_locative, _kind,
-                     _status, names_a_setting, with_owner)
+                     _status, names_a_setting, noun_phrase, with_owner)
 
 FACTORY = "news_event_model"
 STOPPAGE_WORDS = {"strike", "stoppage", "walkout", "shutdown"}
@@ -147,7 +147,7 @@ class EventModel(TrainablePipe):
             if role == "target":
                 if names_a_setting(span):
                     continue  # where it happened, not what was hit (events.names_a_setting)
-                span = with_owner(span) if doc.has_annotation("DEP") else span
+                span = with_owner(span)
             confidence = float(role_probs[numpy.arange(start, end), role_probs[start:end].argmax(axis=1)].mean())
             span_types = type_probs[start:end].mean(axis=0)
             chosen = {t for t in doc_types if span_types[EVENT_TYPES.index(t)] >= self.cfg["type_threshold"]}
@@ -266,14 +266,14 @@ def whole_phrase(span: Span) -> Optional[Span]:
         return span
     start, end = span.start, span.end
     if doc[start].pos_ == "ADP" and doc[start].head.i < start and doc[start].head.pos_ in ("NOUN", "PROPN"):
-        start = _noun_phrase(doc[start].head)[0]
+        start = noun_phrase(doc[start].head)[0]
     while start < end and doc[start].pos_ in _LEADING_POS:
         start += 1
     while end > start:
         last = doc[end - 1]
         objects = [c for c in last.children if c.dep_ == "pobj" and c.i >= end]
         if last.pos_ == "ADP" and objects and end - 1 > start:
-            end = _noun_phrase(objects[0])[1]
+            end = noun_phrase(objects[0])[1]
             break
         if last.pos_ in _DANGLING_POS or last.pos_ in ("VERB", "AUX") and end - 1 > start:
             end -= 1
@@ -282,15 +282,6 @@ def whole_phrase(span: Span) -> Optional[Span]:
     if start >= end:
         return None
     return span if (start, end) == (span.start, span.end) else doc[start:end]
-
-
-def _noun_phrase(token) -> tuple[int, int]:
-    """(start, end) of the base noun phrase that holds ``token``, or of the token alone. Looked up only
-    for the few spans that need it: most fillers end on a noun."""
-    for chunk in token.doc.noun_chunks:
-        if chunk.start <= token.i < chunk.end:
-            return chunk.start, chunk.end
-    return token.i, token.i + 1
 
 
 def _unique_arguments(scored: list[tuple[float, EventArgument]]) -> list[EventArgument]:

@@ -114,20 +114,12 @@ class RuleEventExtractor:
         event = EventMention(type=event_type, trigger=doc[main.i:main.i + 1], sentence=sentence,
                              extra_triggers=[doc[t.i:t.i + 1] for t, _ in triggers if t.i != main.i])
         seen: set[tuple[str, int, int]] = set()
-        for token, _ in triggers:
-            for role, span in _participants(doc, token):
-                key = (role, span.start, span.end)
-                if key not in seen:
-                    seen.add(key)
-                    event.arguments.append(EventArgument(role, span))
-        for span in _damaged(doc, sentence):
-            if ("target", span.start, span.end) not in seen:
-                seen.add(("target", span.start, span.end))
-                event.arguments.append(EventArgument("target", span))
-        for span in _harmed(doc, sentence):
-            if ("victim", span.start, span.end) not in seen:
-                seen.add(("victim", span.start, span.end))
-                event.arguments.append(EventArgument("victim", span))
+        participants = [pair for token, _ in triggers for pair in _participants(doc, token)]
+        for role, span in participants + list(_outcomes(doc, sentence)):
+            key = (role, span.start, span.end)
+            if key not in seen:
+                seen.add(key)
+                event.arguments.append(EventArgument(role, span))
         for ent in sentence.ents:
             role = {"WEAPON": "weapon", "DATE": "date"}.get(ent.label_)
             if ent.label_ in PLACE_LABELS and _is_locative(ent):
@@ -350,52 +342,41 @@ def trigger_type(token: Token) -> Optional[str]:
     return _LEMMA_TYPES.get(lemma)
 
 
-# Words for what an attack did to people, no attack words themselves (our guidelines: when an attack is named,
-# they are its outcome): whom they name is the incident's victim.
+# Words for what an attack did, no attack words themselves (our guidelines: when an attack is named, they are
+# its outcome): the people they say were harmed are its victims, the things damaged or destroyed its targets.
 HARM_VERBS = {"wound", "injure", "hurt", "die", "perish"}
-
-
-def _harmed(doc: Doc, sentence: Span) -> Iterator[Span]:
-    """The people an outcome verb in the sentence says were harmed: "AN OFFICER WAS SERIOUSLY WOUNDED",
-    "INSPECTOR EULOGIO FLORES DIED IN THE EXPLOSION", "the blast injured two soldiers"."""
-    for verb in sentence:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in HARM_VERBS:
-            continue
-        if _only_asked(verb):
-            continue
-        died = verb.lemma_.lower() in {"die", "perish"}
-        harmed = [c for c in verb.children if c.dep_ in {"nsubjpass", "dobj"} or c.dep_ == "nsubj" and died]
-        for token in _resolved(verb, harmed):
-            span = _mention(doc, token)
-            if span is not None and (span.label_ in PERSON_LABELS or _is_person(token)):
-                yield span
-
-
-# The same for things: what an attack damaged or destroyed is its target.
 DAMAGE_VERBS = {"damage", "destroy", "derail", "raze", "gut"}
 NOT_THINGS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY"}  # "30 PERCENT WAS DESTROYED"
 
 
-def _damaged(doc: Doc, sentence: Span) -> Iterator[Span]:
-    """The things an outcome word in the sentence says were damaged: "ONE BUS AND ONE ELECTRICAL TRANSFORMER WERE
-    DAMAGED", "A CARGO TRAIN ... WAS DERAILED", "DAMAGE TO OVER 20 STORES". Not people, and not a setting."""
+def _outcomes(doc: Doc, sentence: Span) -> Iterator[tuple[str, Span]]:
+    """("victim", span) for the people an outcome word in the sentence says were harmed ("AN OFFICER WAS SERIOUSLY
+    WOUNDED", "INSPECTOR EULOGIO FLORES DIED IN THE EXPLOSION"), ("target", span) for the things it says were
+    damaged ("ONE BUS AND ONE ELECTRICAL TRANSFORMER WERE DAMAGED", "DAMAGE TO OVER 20 STORES"; not people, groups,
+    amounts or a setting)."""
     for word in sentence:
         lemma = word.lemma_.lower()
-        if word.pos_ == "VERB" and lemma in DAMAGE_VERBS:
-            damaged = [c for c in word.children if c.dep_ in {"nsubjpass", "dobj"}]
+        if word.pos_ == "VERB" and lemma in HARM_VERBS | DAMAGE_VERBS:
+            subject = "nsubj" if lemma in {"die", "perish"} else "nsubjpass"
+            affected = [c for c in word.children if c.dep_ in {subject, "dobj"}]
         elif word.pos_ == "NOUN" and lemma == "damage":
-            damaged = [c for p in word.children if p.dep_ == "prep" and p.lower_ == "to"
-                       for c in p.children if c.dep_ == "pobj"]
+            affected = [c for p in word.children if p.dep_ == "prep" and p.lower_ == "to"
+                        for c in p.children if c.dep_ == "pobj"]
         else:
             continue
         if _only_asked(word):
             continue
-        for token in _resolved(word, damaged):
+        for token in _resolved(word, affected):
             span = _mention(doc, token)
-            if span is None or _is_person(token) or span.label_ in PERSON_LABELS | ORG_LABELS | NOT_THINGS:
+            if span is None:
                 continue
-            if not names_a_setting(span) and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
-                yield with_owner(span)
+            person = span.label_ in PERSON_LABELS or _is_person(token)
+            if lemma in HARM_VERBS:
+                if person:
+                    yield "victim", span
+            elif not person and span.label_ not in ORG_LABELS | NOT_THINGS and not names_a_setting(span) \
+                    and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
+                yield "target", with_owner(span)
 
 
 def _only_asked(word: Token) -> bool:
@@ -411,7 +392,7 @@ def _participants(doc: Doc, trigger: Token):
     """(role, span) pairs read off the dependency tree around one trigger."""
     agents, patients = [], []
     lemma = trigger.lemma_.lower()
-    event_type = trigger_type(trigger) or _LEMMA_TYPES.get(lemma)
+    event_type = trigger_type(trigger)
     if trigger.pos_ == "VERB":
         for child in trigger.children:
             if child.dep_ in {"nsubj"}:
@@ -502,7 +483,10 @@ def with_owner(span: Span) -> Span:
     Cristiani". Without it "the offices" or "the building" is no particular target; our FAC spans and MUC-4's
     fillers alike name a facility with its owner. A name ("the Sheraton") and a setting ("several areas of San
     Salvador", see names_a_setting) keep their span. Needs the parse."""
-    doc, root = span.doc, span.root
+    doc = span.doc
+    if not doc.has_annotation("DEP"):
+        return span
+    root = span.root
     if span.end >= len(doc) or root.i != span.end - 1 or root.pos_ != "NOUN" or root.ent_type_:
         return span
     if names_a_setting(span):
@@ -526,10 +510,16 @@ def _noun_phrase_end(token: Token) -> int:
     for ent in token.doc.ents:
         if ent.start <= token.i < ent.end:
             return ent.end
+    return noun_phrase(token)[1]
+
+
+def noun_phrase(token: Token) -> tuple[int, int]:
+    """(start, end) of the base noun phrase that holds ``token``, or of the token alone. Looked up only for the
+    few spans that need it: most mentions end on their noun."""
     for chunk in token.doc.noun_chunks:
         if chunk.start <= token.i < chunk.end:
-            return chunk.end
-    return token.i + 1
+            return chunk.start, chunk.end
+    return token.i, token.i + 1
 
 
 def _resolved(trigger: Token, tokens: list[Token]) -> list[Token]:
