@@ -153,6 +153,7 @@ PLACES = {"iraq": "country", "ukraine": "country", "york": "city", "panama": "co
 
 
 def _nested(text, marks):
+    from pipeline.components.actors import region_names
     from pipeline.components.entities import nested_names
     from pipeline.normalize.actors import is_title_word
 
@@ -163,7 +164,7 @@ def _nested(text, marks):
         return PLACES.get(name.lower()) == "country" or not country_only and name.lower() in PLACES
 
     return [(s.text, s.label_) for s in nested_names(doc, frozenset({"iraqi", "russian", "european"}), place,
-                                                      is_title_word)]
+                                                      is_title_word, region_names())]
 
 
 def test_names_nested_in_longer_entities():
@@ -172,6 +173,18 @@ def test_names_nested_in_longer_entities():
         ("Ukraine", "GPE")]
     # Not nested: a name after an honorific ("Mr Hammond"), a nationality that begins a name ("European
     # Union"), the end of a longer place name ("York"), a country named in a city's name ("Panama City").
+
+
+def test_an_offices_acronym_and_a_region_are_nested_in_a_persons_title():
+    text = ("FCO Minister Tobias Ellwood met the Minister for the Middle East and HE Dr Ibrahim Jaafari. The Islamic "
+            "State of Iraq and the Levant and the Gulf Cooperation Council replied.")
+    marks = [("FCO Minister Tobias Ellwood", "PERSON"), ("Minister for the Middle East", "PERSON"),
+             ("HE Dr Ibrahim Jaafari", "PERSON"), ("Islamic State of Iraq and the Levant", "ORG"),
+             ("Gulf Cooperation Council", "ORG")]
+    nested = _nested(text, marks)
+    assert ("FCO", "ORG") in nested and ("Tobias Ellwood", "PERSON") in nested and ("Middle East", "LOC") in nested
+    # Not nested: a pronoun before a title ("HE", His Excellency), a region in an organisation's own name.
+    assert not {("HE", "ORG"), ("Levant", "LOC"), ("Gulf", "LOC")} & set(nested)
 
 
 def test_nothing_is_nested_in_capitals_or_in_single_words():

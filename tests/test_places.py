@@ -305,3 +305,53 @@ def test_a_country_that_qualifies_another_noun_gives_way_to_the_dateline_town(an
     _, events = _event_locations(annotate, "SAN SALVADOR, 9 JUN 89 (EFE) -- [TEXT] A REPORT.\n\nTHE MINISTER WAS "
                                            "MURDERED IN EL SALVADOR LAST YEAR.")
     assert events["MURDERED"].name == "El Salvador"  # the murder's own place, however broad
+
+
+def test_coordinates_are_a_location(blank_nlp):
+    from pipeline.components.normalization import _coordinates
+
+    text = ("The raid hit Hibhib, at 33°47′N 44°30′E / 33.783°N 44.500°E / 33.783; 44.500, and a farm at "
+            "59°10′25″N 18°10′05″E.")
+    doc = blank_nlp(text)
+    _coordinates(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("33°47′N 44°30′E", "LOC"), ("33.783°N 44.500°E", "LOC"), ("33.783; 44.500", "LOC"),
+        ("59°10′25″N 18°10′05″E", "LOC")]
+    # A pair of decimals alone is a pair of figures, not a place.
+    doc = blank_nlp("Shares rose 1.234; 5.678 were sold.")
+    _coordinates(doc)
+    assert not doc.ents
+
+
+def test_a_town_the_ner_misread_is_a_place_of_the_articles_country(doc_with_ents):
+    from pipeline.components.normalization import _places_of_the_article
+    from pipeline.normalize.actors import load_registry
+
+    text = ("Kurdish forces retook Sinjar in Iraq. Sinjar was empty. Morena and President Ramadi spoke; Carlos "
+            "Mosul said the FMLN left Tikrit and Baiji, then mourned the assassinated Kirkuk.")
+    doc = doc_with_ents(text, [("Sinjar", "ORG", 0), ("Iraq", "GPE", 0), ("Sinjar", "PERSON", 1),
+                               ("Morena", "ORG", 0), ("Ramadi", "PERSON", 0), ("Carlos Mosul", "PERSON", 0),
+                               ("FMLN", "ORG", 0), ("Tikrit", "GPE", 0), ("Baiji", "PERSON", 0),
+                               ("Kirkuk", "PERSON", 0)])
+    assert _places_of_the_article(doc, load_gazetteer(), {"IQ": 2.0}, load_registry(), None)
+    # Morena is a town of India, not of Iraq; Ramadi follows a person's title; Mosul is a person's surname
+    # here; the FMLN is a known armed group; Baiji stands in a list with a town, Kirkuk nowhere as a place.
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Sinjar", "GPE"), ("Iraq", "GPE"), ("Sinjar", "GPE"), ("Morena", "ORG"), ("Ramadi", "PERSON"),
+        ("Carlos Mosul", "PERSON"), ("FMLN", "ORG"), ("Tikrit", "GPE"), ("Baiji", "GPE"), ("Kirkuk", "PERSON")]
+    assert not _places_of_the_article(doc, load_gazetteer(), {}, load_registry(), None)
+
+
+def test_a_country_the_ner_left_out_is_a_place_in_cased_text(annotate):
+    doc = annotate("Leaders met for the 2016 UK-France Summit at Amiens. It bought sophisticated US drone technology.")
+    gpe = [e.text for e in doc.ents if e.label_ == "GPE"]
+    assert "UK" in gpe and "France" in gpe and "US" in gpe
+    doc = annotate("THE ARMY TOLD US THAT THE GUERRILLAS LEFT.")
+    assert "US" not in [e.text for e in doc.ents]
+
+
+def test_the_words_that_type_a_town_are_not_its_name(annotate):
+    doc = annotate("GUATEMALA CITY, 4 FEB 90 (ACAN-EFE) -- [TEXT] GUERRILLAS KILLED A PEASANT IN THE CITY OF\n"
+                   "FLORES, IN THE NORTHERN EL PETEN DEPARTMENT.")
+    assert "FLORES" in [e.text for e in doc.ents if e.label_ == "GPE"]
+    assert not [e for e in doc.ents if e.text.startswith("CITY")]

@@ -36,6 +36,7 @@ mayor priest bodyguard victim hostage security personnel patrol squad unit colum
 """.split())
 _WEAPON_FILE = "weapons.txt"
 _NATIONALITY_FILE = "nationalities.txt"
+_REGION_FILE = "regions.txt"
 # Cities smaller than this are not taken for places inside a longer name (a surname, a word).
 NESTED_CITY_POPULATION = 100_000
 
@@ -53,6 +54,12 @@ def _lexicon(name: str) -> list[str]:
 def nationality_words() -> frozenset[str]:
     """Nationality and group adjectives in lower case ("iraqi", "sunni"): pipeline/data/nationalities.txt."""
     return frozenset(word.lower() for word in _lexicon(_NATIONALITY_FILE))
+
+
+@lru_cache(maxsize=1)
+def region_names() -> frozenset[str]:
+    """World regions in lower case ("middle east", "central asia"): pipeline/data/regions.txt."""
+    return frozenset(word.lower() for word in _lexicon(_REGION_FILE))
 
 
 def _weapon_terms() -> list[str]:
@@ -86,12 +93,13 @@ class NewsActors:
             self.cased.add(label, [nlp.make_doc(v) for v in variants])
         self.uncased.add("WEAPON", [nlp.make_doc(term) for term in _weapon_terms()])
         self.nationalities = nationality_words()
+        self.regions = region_names()
 
     def __call__(self, doc: Doc) -> Doc:
         entities = [part for ent in doc.ents if (part := within_a_line(ent)) is not None]
         doc.ents = merge_entities(entities, [Span(doc, s, e, label=lab) for lab, s, e in self._matches(doc)])
         resolver = DocumentActors(doc, self.registry)
-        nested = nested_names(doc, self.nationalities, _is_place, is_title_word)
+        nested = nested_names(doc, self.nationalities, _is_place, is_title_word, self.regions)
         for ent in [*doc.ents, *nested]:
             if ent.label_ in ACTOR_LABELS or ent.label_ == "GPE":
                 ent._.canonical, ent._.actor_type = resolver.resolve(ent)

@@ -209,7 +209,7 @@ _RULED_BY = frozenset({"regime", "administration", "government", "cabinet"})  # 
 
 
 def nested_names(doc: Doc, nationalities: frozenset[str], place: Callable[[str, bool], bool],
-                 is_title: Callable[[str], bool]) -> list[Span]:
+                 is_title: Callable[[str], bool], regions: frozenset[str] = frozenset()) -> list[Span]:
     """Names inside the document's entities, as the gold annotates them:
 
     - NORP: the nationality or group of a mention ("Iraqi" in "Iraqi security forces", "Russian" in
@@ -219,7 +219,10 @@ def nested_names(doc: Doc, nationalities: frozenset[str], place: Callable[[str, 
       country: "US" in "US Secretary of State John Kerry"), not the end of a longer name ("New York");
     - PERSON: the name after a title ("Sergei Lavrov" in "Russian Foreign Minister Sergei Lavrov";
       not after an honorific: "Mr Hammond" is one name), and the ruler a regime is named after
-      ("Assad" in "the Assad regime").
+      ("Assad" in "the Assad regime");
+    - ORG: the acronym of the office before a person's title ("FCO" in "FCO Minister Tobias Ellwood");
+    - LOC: a world region (``regions``) in a person's title ("Middle East" in "Minister for the Middle East"; an
+      organisation's name keeps its own: "Islamic State of Iraq and the Levant").
 
     ``place(text, country_only)`` says whether a text names such a place. Cased text only: wire copy in
     capitals is annotated flat (the gold train split nests none of its names).
@@ -240,6 +243,13 @@ def nested_names(doc: Doc, nationalities: frozenset[str], place: Callable[[str, 
         if ent.label_ in {"ORG", "LOC", "FAC", "GPE", "PERSON"}:
             spans.extend(_places_in(ent, place))
         if ent.label_ == "PERSON":
+            spans.extend(_regions_in(ent, regions))
+        if ent.label_ == "PERSON":
+            # The office's acronym before a title: "FCO" in "FCO Minister Tobias Ellwood".
+            head = ent[0]
+            if head.is_upper and head.is_alpha and not head.is_stop and 2 <= len(head) <= 5 and is_title(ent[1].text) \
+                    and head.lower_ not in nationalities and not place(head.text, True):
+                spans.append(Span(doc, ent.start, ent.start + 1, label="ORG"))
             titles = [token.i for token in ent[:-1] if is_title(token.text)]
             name = doc[titles[-1] + 1:ent.end] if titles else None
             if name is not None and doc[titles[-1]].lower_.rstrip(".") not in _HONORIFICS and _name_like(name[0]) \
@@ -268,6 +278,25 @@ def _places_in(ent: Span, place: Callable[[str, bool], bool]) -> Iterator[Span]:
                 if (i, end) != (ent.start, ent.end) and all(_name_like(t) for t in doc[i:end]) and not city_name \
                         and place(doc[i:end].text, ent.label_ == "PERSON"):
                     hit = Span(doc, i, end, label="GPE")
+                    break
+        if hit is not None:
+            yield hit
+            i = hit.end
+        else:
+            i += 1
+
+
+def _regions_in(ent: Span, regions: frozenset[str]) -> Iterator[Span]:
+    """World regions that end a name inside the entity: "Middle East" in "Minister for the Middle East",
+    not "Gulf" in "Gulf Affairs Minister"."""
+    doc, i = ent.doc, ent.start
+    while i < ent.end:
+        hit = None
+        if _name_like(doc[i]) and not (i > ent.start and _name_like(doc[i - 1])):
+            for end in range(min(ent.end, i + 4), i, -1):
+                if (i, end) != (ent.start, ent.end) and doc[i:end].text.lower() in regions \
+                        and not (end < ent.end and _name_like(doc[end])):
+                    hit = Span(doc, i, end, label="LOC")
                     break
         if hit is not None:
             yield hit

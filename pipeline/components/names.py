@@ -12,10 +12,13 @@ later "ISAACS LEFT HIS HOUSE" is nothing. ``news_name_mentions`` adds, where no 
 First the ends of names are tidied, as OntoNotes and our guidelines mark names:
 - a possessive is cut off ("Saddam Hussein's" -> "Saddam Hussein");
 - two persons joined by "and" are two ("The Prime Minister and President Hollande");
+- a credit line's names are one each ("AFP / Javed Tanveer");
 - the people an organisation sends are not part of its name: "FMLN FIGHTERS" is a nominal actor
   mention with the ORG "FMLN" in it, "Kurdish fighters" one with the NORP "Kurdish", "US
   coalition forces" one with the GPE "US".
 Then a label that the name's own words contradict is corrected (``_relabel``):
+- a world region ("Middle East", "Central Asia") is a LOC;
+- a nationality or group adjective alone ("Yezidi") is a NORP;
 - a name that ends in an organisation's head noun is an ORG, whatever the NER read ("Monotheism
   Supporters Brigades", "Saray al-Jihad Group", "1st Marines");
 - a name led by a person's title is a PERSON ("GENERAL THURMAN", "MSGR DURAND").
@@ -31,7 +34,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalize.actors import is_title_word
 from ..normalize.places import load_gazetteer
-from .actors import nationality_words
+from .actors import nationality_words, region_names
 from .entities import document_case
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -53,12 +56,13 @@ league cartel corps command""".split())
 # Titles that only a person bears: "GENERAL THURMAN", "MSGR DURAND", "Sheikh Abu Omar".
 PERSON_TITLES = frozenset("""gen general col colonel lt lieutenant maj major capt captain sgt sergeant cpl corporal adm
 admiral msgr monsignor mr mrs ms dr fr father bishop archbishop cardinal rev reverend judge senator president
-ambassador mayor governor sheikh ayatollah mullah imam commander""".split())
+ambassador mayor governor sheikh ayatollah mullah imam commander advisor adviser envoy minister secretary""".split())
 
 @Language.component("news_name_mentions", requires=["doc.ents"], assigns=["doc.ents"])
 def news_name_mentions(doc: Doc) -> Doc:
     _tidy(doc)
     _relabel(doc)
+    _titles(doc)
     names = document_names(doc)
     if not names:
         return doc
@@ -108,8 +112,8 @@ def _tidy(doc: Doc) -> None:
         if ent.label_ == "ORG":
             organisation = _without_members(ent, upper)
             ent, changed = organisation or ent, changed or organisation is not None
-        parts = _persons(ent) if ent.label_ == "PERSON" else [ent]
-        changed = changed or len(parts) > 1
+        parts = [piece for part in _credited(ent) for piece in (_persons(part) if part.label_ == "PERSON" else [part])]
+        changed = changed or len(parts) != 1 or parts[0].label_ != ent.label_
         entities.extend(parts if acronym is None else [*parts, acronym])
     if changed:
         doc.ents = entities
@@ -160,16 +164,78 @@ def _label_from_words(ent: Span) -> Optional[str]:
     """ORG for a name ending in an organisation's head noun, PERSON for one led by a person's title
     and made of proper nouns only ("GENERAL THURMAN", not "GENERAL COMMAND")."""
     words = [t for t in ent if not t.is_punct]
+    if ent.label_ in NAME_LABELS and " ".join(t.lower_ for t in words if t.lower_ != "the") in region_names():
+        return "LOC"  # "Middle East", "Central Asia", "the Balkans": a region, whatever the NER read
+    if ent.label_ in {"ORG", "PERSON"} and len(words) == 1 and words[0].lower_ in nationality_words():
+        return "NORP"  # "Yezidi" in "Kurdish and Yezidi fighters"
     if len(words) < 2:
         return None
     if ent.label_ in ("PERSON", "GPE", "LOC", "NORP") and words[-1].lower_ in ORGANISATION_HEADS:
         return "ORG"
-    rest = words[1:]
-    if ent.label_ != "PERSON" and words[0].lower_.rstrip(".") in PERSON_TITLES and len(rest) <= 3 \
+    # The title may open with words of office ("Special Advisor Thames", "Deputy Mayor Ruiz").
+    lead = 0
+    while lead < len(words) - 1 and is_title_word(words[lead].text) and words[lead].lower_.rstrip(".") not in PERSON_TITLES:
+        lead += 1
+    rest = words[lead + 1:]
+    if ent.label_ != "PERSON" and words[lead].lower_.rstrip(".") in PERSON_TITLES and 1 <= len(rest) <= 3 \
             and all(t.pos_ == "PROPN" and t.lower_ not in ORGANISATION_HEADS and not is_title_word(t.text)
                     for t in rest):
         return "PERSON"
     return None
+
+
+def _titles(doc: Doc) -> None:
+    """A person's title as the gold marks it, which differs with the kind of text: in cased reports the
+    title written before the name is part of the PERSON ("President Hollande", "US Secretary of State
+    John Kerry", "FCO Minister Tobias Ellwood"; the name alone is nested in it, components/entities.py),
+    while wire copy in capitals (MUC-4) marks the name alone ("QUINTERO" of "COL QUINTERO")."""
+    upper = document_case(doc) == "upper"
+    if document_case(doc) not in (None, "upper"):
+        return
+    entities = [(_untitled(ent) if upper else _titled(ent)) if ent.label_ == "PERSON" else ent for ent in doc.ents]
+    if any((new.start, new.end) != (old.start, old.end) for new, old in zip(entities, doc.ents)):
+        doc.ents = _without_overlaps(entities)
+
+
+def _untitled(ent: Span) -> Span:
+    """The name after the title words that lead the span: "COL QUINTERO" -> "QUINTERO"."""
+    start = ent.start
+    while start < ent.end - 1 and is_title_word(ent.doc[start].text):
+        start += 1
+    return ent if start == ent.start else Span(ent.doc, start, ent.end, label=ent.label_)
+
+
+def _titled(ent: Span) -> Span:
+    """The person with the capitalised title written right before the name: its title words ("Prime
+    Minister", "Secretary of State", "Mr"), then at most one word that says whose office it is (a
+    nationality, a country or an acronym: "Iraqi", "US", "FCO")."""
+    doc, start, i = ent.doc, ent.start, ent.start - 1
+    while i >= 0 and doc[i].is_title and is_title_word(doc[i].text) and doc[i].whitespace_:
+        start = i
+        i -= 1
+        # "Secretary of State": "of" between two title words.
+        if i >= 1 and doc[i].lower_ == "of" and doc[i - 1].is_title and is_title_word(doc[i - 1].text):
+            i -= 1
+    if not (doc[start].is_title and is_title_word(doc[start].text)):
+        return ent
+    word = doc[i] if i >= 0 else None
+    if word is not None and word.whitespace_ and (word.lower_ in nationality_words() or word.ent_type_ == "GPE"
+                                                  and len(word.text) <= 3 or word.is_upper and 2 <= len(word) <= 5
+                                                  and word.is_alpha):
+        start = i
+    return ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_)
+
+
+def _without_overlaps(entities: list[Span]) -> list[Span]:
+    """The entities with those that a grown span now covers left out (the nested ones are found again
+    inside it, components/entities.py)."""
+    grown = sorted(entities, key=lambda e: (e.start, -(e.end - e.start)))
+    kept, end = [], -1
+    for ent in grown:
+        if ent.start >= end:
+            kept.append(ent)
+            end = ent.end
+    return kept
 
 
 def _without_members(ent: Span, upper: bool) -> Optional[Span]:
@@ -189,6 +255,29 @@ def _without_members(ent: Span, upper: bool) -> Optional[Span]:
         return Span(ent.doc, start, end, label="NORP")
     place = load_gazetteer().resolve(name)
     return Span(ent.doc, start, end, label="GPE" if place is not None and place.kind == "country" else "ORG")
+
+
+def _credited(ent: Span) -> list[Span]:
+    """A credit line's names, which a slash between spaces separates ("AFP / Javed Tanveer", "Facebook /
+    Dawn"): one word is an agency or outlet (ORG); two or three capitalised words a person's name."""
+    if ent.label_ not in NAME_LABELS or not any(t.text == "/" and t.whitespace_ and t.i > ent.start
+                                                and ent.doc[t.i - 1].whitespace_ for t in ent):
+        return [ent]
+    parts, start = [], ent.start
+    for t in [*[t for t in ent if t.text == "/"], None]:
+        end = t.i if t is not None else ent.end
+        if end > start:
+            part = ent.doc[start:end]
+            words = [w for w in part if not w.is_punct]
+            if len(words) == 1:
+                label = "ORG"
+            elif len(words) <= 3 and all(w.is_title for w in words) and words[-1].lower_ not in ORGANISATION_HEADS:
+                label = "PERSON"
+            else:
+                label = ent.label_
+            parts.append(Span(ent.doc, start, end, label=label))
+        start = end + 1
+    return parts
 
 
 def _persons(ent: Span) -> list[Span]:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalize.dates import infer_publication_window, normalize_date
 from .entities import document_case
-from ..normalize.actors import load_registry
+from ..normalize.actors import is_title_word, load_registry
 from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key, query_forms
 
 for _name in ("published", "warnings"):
@@ -181,6 +181,7 @@ def make_news_places(nlp: Language, name: str):
 
     def news_places(doc: Doc) -> Doc:
         caseless = document_case(doc) is not None  # all capitals or all lower case: case tells no name from a word
+        _coordinates(doc)
         _find_places(doc, gazetteer, words if caseless else (frozenset(), frozenset()))
         dateline, abroad, dateline_end = _dateline(doc, gazetteer)
         places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS and not _street_name(ent)]
@@ -188,6 +189,10 @@ def make_news_places(nlp: Language, name: str):
         word = {mention(ent): caseless and _is_word(ent, words, gazetteer) for ent in places}
         first_pass = {text: gazetteer.resolve(text, common_word=w) for text, w in word.items()}
         context = article_countries(doc, first_pass, dateline, abroad, dateline_end, registry)
+        relabelled = _places_of_the_article(doc, gazetteer, context, registry, words if caseless else None)
+        if relabelled:
+            places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS and not _street_name(ent)]
+            word = {mention(ent): caseless and _is_word(ent, words, gazetteer) for ent in places}
         capitals = _capitals(doc, gazetteer.capital(next(iter(context))) if context else None)
         places += capitals
         resolved = {text: gazetteer.resolve(text, context, common_word=w) for text, w in word.items()}
@@ -307,6 +312,38 @@ def _capitals(doc: Doc, capital: Optional[GeoPlace]) -> list[Span]:
     return found
 
 
+# Geographic coordinates, as reference works give them: "33°47′N 44°30′E", "59°10′25″N 18°10′05″E",
+# "33.783°N 44.500°E"; and the bare decimal pair "33.783; 44.500" that follows them (three decimals at least,
+# and only in a text that gives coordinates in degrees too, so that no pair of figures is read as one).
+_DEGREES = r"\d{1,3}(?:\.\d+)?\s?°(?:\s?\d{1,2}(?:\.\d+)?\s?[′'](?:\s?\d{1,2}(?:\.\d+)?\s?(?:″|''|\"))?)?"
+COORDINATES = re.compile(rf"(?<![\w.]){_DEGREES}\s?[NS][,;]?\s{{0,2}}{_DEGREES}\s?[EW]\b")
+DECIMAL_COORDINATES = re.compile(r"(?<![\w.])-?\d{1,2}\.\d{3,}\s?[;,]\s?-?\d{1,3}\.\d{3,}(?![\w.]*\d)")
+
+
+def _coordinates(doc: Doc) -> None:
+    """Coordinates are a location (LOC), in place of the numbers the NER found in them."""
+    found = list(COORDINATES.finditer(doc.text))
+    if found:
+        found += DECIMAL_COORDINATES.finditer(doc.text)
+    for m in found:
+        _split_final_period(doc, m.end())
+    spans = [doc.char_span(m.start(), m.end(), label="LOC", alignment_mode="expand") for m in found]
+    spans = [s for s in spans if s is not None]
+    if spans:
+        _set_entities(doc, spans)
+
+
+def _split_final_period(doc: Doc, end: int) -> None:
+    """Split the sentence's full stop off a token that a match ends inside ("18°10′05″E." -> "...E", ".")."""
+    token = next((t for t in doc if t.idx < end < t.idx + len(t)), None)
+    if token is None or doc.text[end:token.idx + len(token)] != ".":
+        return
+    head = (token, 0) if token.head.i == token.i else token.head
+    with doc.retokenize() as retokenizer:
+        retokenizer.split(token, [token.text[:-1], "."], heads=[head, (token, 0)],
+                          attrs={"DEP": [token.dep_, "punct"], "POS": [token.pos_, "PUNCT"]})
+
+
 def _dateline(doc: Doc, gazetteer) -> tuple[Optional[Span], bool, int]:
     """The place a report was filed from, made an entity; whether the dateline names a country of
     its own ("MADRID (SPAIN), ...": a bureau abroad, reporting on elsewhere); where it ends."""
@@ -369,7 +406,9 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
     i = 0
     while i < len(doc):
         found = None
-        if not taken[i] and _name_like(doc[i]):
+        # "CITY OF\nFLORES" names Flores: the name is the entity, and the words that type it are not.
+        typing = i + 1 < len(doc) and doc[i].lower_ in TYPE_WORDS and doc[i + 1].lower_ == "of"
+        if not taken[i] and _name_like(doc[i]) and not typing:
             for end in range(min(len(doc), i + 4), i, -1):
                 # A name may wrap onto the next line of wire copy ("SAN\nSALVADOR").
                 if any(taken[i:end]) or not all(_name_like(t) or t.lower_ in NAME_JOINERS or _line_break(t)
@@ -390,9 +429,108 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
             i = found.end
         else:
             i += 1
+    if not words[0] and not words[1]:  # cased text
+        countries = _countries(doc, gazetteer, taken)
+        entities.extend(countries)
+        changed = changed or bool(countries)
     entities, relabelled = _one_sense(doc, entities, gazetteer)
     if changed or relabelled:
         doc.ents = sorted(entities, key=lambda e: e.start)
+
+
+# Labels a town's name may get from a NER that has not seen it: "Sinjar" as an ORG, "Karabilah" as a PERSON.
+MISREAD_PLACE_LABELS = RELABEL_FROM | {"NORP"}
+
+
+def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], registry,
+                           words: Optional[tuple[frozenset[str], frozenset[str]]]) -> bool:
+    """Relabel GPE the names the NER read as a person, organisation or nationality where the gazetteer
+    knows them as a town or province of the country the article is mainly about: "Sinjar" (an ORG to
+    the NER) in a report on Iraq, "PUERTO LOPEZ" (a PERSON) in one on Colombia. Not a known armed group or
+    party, not a demonym, not the surname of a person the article names in full, nor a name after a
+    person's title. Every mention of the name is relabelled (one sense per document)."""
+    if not context:
+        return False
+    top = max(context.values())
+    main = {code for code, weight in context.items() if weight >= top / 2}
+    # The words of the persons named in full: "PIZARRO" of "PIZARRO LEONGOMEZ" is no town.
+    surnames = {place_key(t.text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    nationalities = demonyms()
+    verdicts: dict[str, bool] = {}
+
+    def misread_place(ent: Span) -> bool:
+        key = place_key(ent.text)
+        if key not in verdicts:
+            verdicts[key] = (len(key) >= 4 or gazetteer.aliases.get(ent.text.strip()) is not None) \
+                and key not in nationalities and key not in surnames \
+                and key not in NOT_PLACES and all(_name_like(t) or t.lower_ in NAME_JOINERS for t in ent) \
+                and registry.lookup(ent.text) is None and _in_main_country(ent, gazetteer, context, main, words)
+        before = _word_before(doc, ent.start)
+        return verdicts[key] and key in placed and not (before >= 0 and is_title_word(doc[before].text))
+
+    # A name read as a person's or a nationality is a town's only where the text puts one of its mentions as a
+    # place ("FLED KARABILAH", "MOSUL AND RAQQAH", "Punjab-based"): "THE ASSASSINATED CARLOS PIZARRO" is no town.
+    placed = {place_key(e.text) for e in doc.ents if e.label_ in MISREAD_PLACE_LABELS - {"PERSON", "NORP"}
+              or e.label_ in {"PERSON", "NORP"} and (_locative(doc, e.start, e.end) or _listed_with_a_place(e)
+                                                     or _based_in(e))}
+    entities = [_untyped(Span(doc, e.start, e.end, label="GPE")) if e.label_ in MISREAD_PLACE_LABELS
+                and misread_place(e) else e for e in doc.ents]
+    changed = any(new.label_ != old.label_ for new, old in zip(entities, doc.ents))
+    if changed:
+        doc.ents = entities
+    return changed
+
+
+_LIST_WORDS = frozenset({"and", "or", ",", "(", ")", ";"})
+
+
+def _listed_with_a_place(ent: Span) -> bool:
+    """The name stands in a list with a place: "MOSUL AND RAQQAH", "LA AZULITA (SOUTHERN PUTUMAYO),
+    PUERTO LOPEZ (META DEPARTMENT)"."""
+    doc = ent.doc
+    places = [e for e in doc.ents if e.label_ in {"GPE", "LOC"}]
+    for other in places:
+        between = doc[other.end:ent.start] if other.end <= ent.start else doc[ent.end:other.start]
+        if other.start != ent.start and len(between) <= 3 and all(t.text in _LIST_WORDS or t.is_space
+                                                                    for t in between):
+            return True
+    return False
+
+
+def _based_in(ent: Span) -> bool:
+    """"Punjab-based groups": the name is where something is based."""
+    doc = ent.doc
+    return ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ == "based"
+
+
+def _untyped(ent: Span) -> Span:
+    """"CITY OF POTOSI" -> "POTOSI": the words that type a place are not its name."""
+    doc = ent.doc
+    if len(ent) > 2 and ent[0].lower_ in TYPE_WORDS and ent[1].lower_ == "of":
+        return Span(doc, ent.start + 2, ent.end, label=ent.label_)
+    return ent
+
+
+def _in_main_country(ent: Span, gazetteer, context: dict[str, float], main: set[str],
+                     words: Optional[tuple[frozenset[str], frozenset[str]]]) -> bool:
+    common_word = words is not None and _is_word(ent, words, gazetteer)
+    place = gazetteer.resolve(ent.text, context, common_word=common_word)
+    return place is not None and place.kind in {"city", "admin1"} and place.country_code in main
+
+
+def _countries(doc: Doc, gazetteer, taken: list[bool]) -> list[Span]:
+    """A country's name that the NER left out, as one capitalised word of cased text: "UK" and "France"
+    in "the 2016 UK-France Summit", "US" in "sophisticated US drone technology"."""
+    found = []
+    for token in doc:
+        if taken[token.i] or not (token.is_title or token.is_upper and len(token) >= 2) or not token.is_alpha \
+                and token.text not in {"U.S.", "U.K."}:
+            continue
+        place = gazetteer.resolve(token.text)
+        if place is not None and place.kind == "country" and (place_key(place.name) == place_key(token.text)
+                                                              or token.is_upper):
+            found.append(Span(doc, token.i, token.i + 1, label="GPE"))
+    return found
 
 
 def _one_sense(doc: Doc, entities: list[Span], gazetteer) -> tuple[list[Span], bool]:

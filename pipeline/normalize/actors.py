@@ -108,6 +108,7 @@ private pvt commander admiral adm marshal brigadier minister secretary deputy am
 father fr monsignor msgr archbishop bishop cardinal rev reverend judge justice senator sen rep representative
 congressman mayor governor gov king queen prince princess sheikh ayatollah mullah imam emir chief premier
 prime foreign defense defence interior finance home state special un u.s. us former late attorney commissioner
+advisor adviser spokesman spokeswoman spokesperson
 """.split())
 
 
