@@ -148,3 +148,22 @@ def test_a_nationality_alone_is_a_norp(doc_with_ents):
     doc = doc_with_ents("Kurdish and Yezidi fighters met Syrians.", [("Yezidi", "ORG", 0), ("Syrians", "ORG", 0)])
     # A plural ("Syrians") may name the people as an actor (re3d marks them ORG): left as read.
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents][:2] == [("Yezidi", "NORP"), ("Syrians", "ORG")]
+
+
+def test_words_the_ner_ran_on_into_are_cut_off(doc_with_ents):
+    doc = doc_with_ents("Forces entered the city of Mosul marks a turn. We left.",
+                        [("the city of Mosul marks", "GPE", 0), ("We", "ORG", 0)])
+    for token, pos in zip(doc, ["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN", "VERB", "DET", "NOUN", "PUNCT",
+                                "PRON", "VERB", "PUNCT"]):
+        token.pos_ = pos
+    # A pronoun alone (re3d marks "We" as an ORG) is left as it is.
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [("the city of Mosul", "GPE"),
+                                                                          ("We", "ORG")]
+
+
+def test_clock_times_operations_and_described_places(doc_with_ents):
+    doc = doc_with_ents("[0530 GMT] OPERATION STEEL CURTAIN HIT THE BOLIVIAN CITY. IN 1800 GMT TROOPS.",
+                        [("GMT", "ORG", 0), ("OPERATION STEEL CURTAIN", "ORG", 0), ("BOLIVIAN CITY", "GPE", 0),
+                         ("1800", "DATE", 0)])
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
+        ("0530 GMT", "TIME"), ("OPERATION STEEL CURTAIN", "EVENT"), ("BOLIVIAN", "NORP"), ("1800 GMT", "TIME")]

@@ -355,3 +355,14 @@ def test_the_words_that_type_a_town_are_not_its_name(annotate):
                    "FLORES, IN THE NORTHERN EL PETEN DEPARTMENT.")
     assert "FLORES" in [e.text for e in doc.ents if e.label_ == "GPE"]
     assert not [e for e in doc.ents if e.text.startswith("CITY")]
+
+
+def test_a_province_read_as_a_region_is_a_gpe(doc_with_ents):
+    from pipeline.components.normalization import _places_of_the_article
+    from pipeline.normalize.actors import load_registry
+
+    doc = doc_with_ents("Marines fought in Al Anbar and the Euphrates River Valley of Iraq.",
+                        [("Al Anbar", "LOC", 0), ("Euphrates River Valley", "LOC", 0), ("Iraq", "GPE", 0)])
+    assert _places_of_the_article(doc, load_gazetteer(), {"IQ": 2.0}, load_registry(), None)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Al Anbar", "GPE"), ("Euphrates River Valley", "LOC"),
+                                                      ("Iraq", "GPE")]

@@ -10,14 +10,17 @@ later "ISAACS LEFT HIS HOUSE" is nothing. ``news_name_mentions`` adds, where no 
 - the surname of a person found with a first name or title ("Isaacs", "del Valle"), as PERSON.
 
 First the ends of names are tidied, as OntoNotes and our guidelines mark names:
+- the words the NER ran on into are cut off ("the city of Mosul marks" -> "the city of Mosul");
 - a possessive is cut off ("Saddam Hussein's" -> "Saddam Hussein");
 - two persons joined by "and" are two ("The Prime Minister and President Hollande");
 - a credit line's names are one each ("AFP / Javed Tanveer");
+- a nationality and a noun of places ("the Kuwaiti island") name no place: the nationality is a NORP;
 - the people an organisation sends are not part of its name: "FMLN FIGHTERS" is a nominal actor
   mention with the ORG "FMLN" in it, "Kurdish fighters" one with the NORP "Kurdish", "US
   coalition forces" one with the GPE "US".
 Then a label that the name's own words contradict is corrected (``_relabel``):
-- a world region ("Middle East", "Central Asia") is a LOC;
+- a world region ("Middle East", "Central Asia") is a LOC; a military operation ("Operation Steel Curtain")
+  an EVENT;
 - a nationality or group adjective alone ("Yezidi") is a NORP;
 - a name that ends in an organisation's head noun is an ORG, whatever the NER read ("Monotheism
   Supporters Brigades", "Saray al-Jihad Group", "1st Marines");
@@ -26,6 +29,7 @@ Then entities are only added, never removed.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Optional
 
@@ -33,7 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalize.actors import is_title_word
-from ..normalize.places import load_gazetteer
+from ..normalize.places import TYPE_WORDS, load_gazetteer
 from .actors import nationality_words, region_names
 from .entities import document_case
 
@@ -61,6 +65,7 @@ ambassador mayor governor sheikh ayatollah mullah imam commander advisor adviser
 @Language.component("news_name_mentions", requires=["doc.ents"], assigns=["doc.ents"])
 def news_name_mentions(doc: Doc) -> Doc:
     _tidy(doc)
+    _clock_times(doc)
     _relabel(doc)
     _titles(doc)
     names = document_names(doc)
@@ -109,6 +114,10 @@ def _tidy(doc: Doc) -> None:
                 acronym = None  # the NER has a name there already
             if ent is None:
                 continue
+        trimmed = _without_trailing_words(ent)
+        ent, changed = trimmed, changed or trimmed is not ent
+        nationality = _nationality_of_a_description(ent)
+        ent, changed = nationality or ent, changed or nationality is not None
         if ent.label_ == "ORG":
             organisation = _without_members(ent, upper)
             ent, changed = organisation or ent, changed or organisation is not None
@@ -153,6 +162,20 @@ def _before_open_bracket(ent: Span) -> Optional[tuple[Optional[Span], Optional[S
     return name, acronym
 
 
+_TIME_ZONES = frozenset({"GMT", "UTC", "EST", "EDT", "CET"})
+_CLOCK = re.compile(r"([01]\d|2[0-3])[0-5]\d")
+
+
+def _clock_times(doc: Doc) -> None:
+    """A 24-hour clock time with its zone ("0530 GMT", wire copy's time stamps) is a TIME, not a number and
+    an organisation."""
+    found = [Span(doc, t.i - 1, t.i + 1, label="TIME") for t in doc[1:]
+             if t.text in _TIME_ZONES and _CLOCK.fullmatch(doc[t.i - 1].text)]
+    if found:
+        kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
+        doc.ents = sorted([*kept, *found], key=lambda e: e.start)
+
+
 def _relabel(doc: Doc) -> None:
     """Labels that the name's own words contradict, corrected."""
     entities = [Span(doc, ent.start, ent.end, label=_label_from_words(ent) or ent.label_) for ent in doc.ents]
@@ -164,6 +187,8 @@ def _label_from_words(ent: Span) -> Optional[str]:
     """ORG for a name ending in an organisation's head noun, PERSON for one led by a person's title
     and made of proper nouns only ("GENERAL THURMAN", not "GENERAL COMMAND")."""
     words = [t for t in ent if not t.is_punct]
+    if ent.label_ in NAME_LABELS and len(words) >= 2 and words[0].lower_ == "operation" and words[1].text[:1].isupper():
+        return "EVENT"  # "Operation Steel Curtain": a military operation, not an organisation
     if ent.label_ in NAME_LABELS and " ".join(t.lower_ for t in words if t.lower_ != "the") in region_names():
         return "LOC"  # "Middle East", "Central Asia", "the Balkans": a region, whatever the NER read
     if ent.label_ in {"ORG", "PERSON"} and len(words) == 1 and words[0].lower_ in nationality_words():
@@ -255,6 +280,40 @@ def _without_members(ent: Span, upper: bool) -> Optional[Span]:
         return Span(ent.doc, start, end, label="NORP")
     place = load_gazetteer().resolve(name)
     return Span(ent.doc, start, end, label="GPE" if place is not None and place.kind == "country" else "ORG")
+
+
+# Parts of speech a name or noun phrase does not end in: "the city of Mosul in", "an extremist group centered".
+_NOT_FINAL_POS = frozenset({"ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PART", "DET", "PRON", "ADV"})
+
+
+def _without_trailing_words(ent: Span) -> Span:
+    """The entity without the lower-case function words and verbs the NER ran on into ("the city of Mosul
+    marks" -> "the city of Mosul"). Cased text only, where case tells them apart; a span of such words alone
+    ("we", re3d's pronoun mentions) is left as it is."""
+    if ent.label_ not in NAME_LABELS or document_case(ent.doc) is not None:
+        return ent
+    end = ent.end
+    while end > ent.start and ent.doc[end - 1].is_lower and ent.doc[end - 1].pos_ in _NOT_FINAL_POS:
+        end -= 1
+    if end == ent.end:
+        return ent
+    return Span(ent.doc, ent.start, end, label=ent.label_) if end > ent.start else ent
+
+
+# Common nouns of places: with a nationality before them they describe a place, and name none.
+_PLACE_WORDS = frozenset(TYPE_WORDS) | {"island", "islands", "capital", "coast", "border", "side", "territory",
+                                       "soil", "countryside", "mountains", "desert", "waters", "airspace"}
+
+
+def _nationality_of_a_description(ent: Span) -> Optional[Span]:
+    """"the Kuwaiti island", "BOLIVIAN CITY": a place entity made of a nationality and a common noun of places
+    describes a place and names none; the nationality in it is the NORP."""
+    if ent.label_ not in {"GPE", "LOC", "FAC"}:
+        return None
+    words = [t for t in ent if t.lower_ not in {"the", "a", "an"}]
+    if len(words) != 2 or words[0].lower_ not in nationality_words() or words[1].lower_ not in _PLACE_WORDS:
+        return None
+    return Span(ent.doc, words[0].i, words[0].i + 1, label="NORP")
 
 
 def _credited(ent: Span) -> list[Span]:

@@ -446,7 +446,8 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
                            words: Optional[tuple[frozenset[str], frozenset[str]]]) -> bool:
     """Relabel GPE the names the NER read as a person, organisation or nationality where the gazetteer
     knows them as a town or province of the country the article is mainly about: "Sinjar" (an ORG to
-    the NER) in a report on Iraq, "PUERTO LOPEZ" (a PERSON) in one on Colombia. Not a known armed group or
+    the NER) in a report on Iraq, "PUERTO LOPEZ" (a PERSON) in one on Colombia; and the provinces it read
+    as a region (LOC), named by their own name: "Al Anbar". Not a known armed group or
     party, not a demonym, not the surname of a person the article names in full, nor a name after a
     person's title. Every mention of the name is relabelled (one sense per document)."""
     if not context:
@@ -474,7 +475,8 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
               or e.label_ in {"PERSON", "NORP"} and (_locative(doc, e.start, e.end) or _listed_with_a_place(e)
                                                      or _based_in(e))}
     entities = [_untyped(Span(doc, e.start, e.end, label="GPE")) if e.label_ in MISREAD_PLACE_LABELS
-                and misread_place(e) else e for e in doc.ents]
+                and misread_place(e) or e.label_ == "LOC" and _province(e, gazetteer, context, main) else e
+                for e in doc.ents]
     changed = any(new.label_ != old.label_ for new, old in zip(entities, doc.ents))
     if changed:
         doc.ents = entities
@@ -509,6 +511,14 @@ def _untyped(ent: Span) -> Span:
     if len(ent) > 2 and ent[0].lower_ in TYPE_WORDS and ent[1].lower_ == "of":
         return Span(doc, ent.start + 2, ent.end, label=ent.label_)
     return ent
+
+
+def _province(ent: Span, gazetteer, context: dict[str, float], main: set[str]) -> bool:
+    """A LOC that names a province of the article's main country by its own name ("Al Anbar", "ANTIOQUIA"):
+    a province is a GPE."""
+    place = gazetteer.resolve(ent.text, context)
+    return place is not None and place.kind == "admin1" and place.country_code in main \
+        and place_key(place.name) == place_key(ent.text)
 
 
 def _in_main_country(ent: Span, gazetteer, context: dict[str, float], main: set[str],
