@@ -185,3 +185,9 @@ def test_an_organisation_wrapped_over_two_lines_stays_whole():
     # A person, or a name across a paragraph break, keeps its longest part on one line.
     juan_araya = Span(doc, 9, 12, label="PERSON")
     assert within_a_line(juan_araya).text == "ARAYA"
+
+
+def test_a_force_described_by_its_people_in_capitals_is_no_org(annotate):
+    doc = annotate("PANAMA CITY, 20 DEC 89 -- [TEXT] U.S. TROOPS ATTACKED THE HEADQUARTERS LAST NIGHT.")
+    assert "U.S. TROOPS" not in [e.text for e in doc.ents if e.label_ == "ORG"]
+    assert "U.S." in [e.text for e in doc.ents if e.label_ == "GPE"]

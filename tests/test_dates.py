@@ -89,7 +89,7 @@ def test_undated_article_is_resolved_against_the_inferred_window(annotate):
                    "its campaign.")
     values = {ent.text: ent._.timex.value for ent in doc.ents if ent.label_ == "DATE" and ent._.timex}
     assert values["last month"] == "2021-11"
-    assert values["December 22"] == "2021-12-22"
+    assert values["Wednesday (December 22)"] == "2021-12-22"
     assert any("inferred publication window 2021-12-22" in w for w in doc._.warnings)
 
 
@@ -98,3 +98,15 @@ def test_reference_words_become_dates_and_possessives_are_dropped(annotate):
     dates = {ent.text: ent._.timex.value for ent in doc.ents if ent.label_ == "DATE"}
     assert dates.get("now") == "PRESENT_REF"
     assert dates.get("last year") == "1997"
+
+
+def test_date_spans_leave_out_the_signal_and_join_a_weekday_to_its_date(annotate):
+    doc = annotate("The attacks rose between July and September 2021, and on Wednesday (December 22) a bomb "
+                   "killed two. On SATURDAY, 19 MAY the army left; on Friday, nearly two months later, it came back.",
+                   published="2021-12-24")
+    dates = {e.text: e._.timex for e in doc.ents if e.label_ == "DATE"}
+    assert dates["July and September 2021"].value == "2021-07/2021-09"
+    assert dates["Wednesday (December 22)"].value == "2021-12-22"
+    assert "SATURDAY, 19 MAY" in dates
+    # A weekday before a length of time is not that date: "Friday" and "nearly two months" stay apart.
+    assert not [text for text in dates if text.startswith("Friday,")]

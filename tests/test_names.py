@@ -167,3 +167,23 @@ def test_clock_times_operations_and_described_places(doc_with_ents):
                          ("1800", "DATE", 0)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("0530 GMT", "TIME"), ("OPERATION STEEL CURTAIN", "EVENT"), ("BOLIVIAN", "NORP"), ("1800 GMT", "TIME")]
+
+
+def test_a_verb_the_ner_took_into_a_name_is_cut_off(doc_with_ents):
+    doc = doc_with_ents("Some saw Pakistan as a haven for the Beijing-funded hotel, and Arabic-speaking Iraq.",
+                        [("Some saw Pakistan", "ORG", 0), ("the Beijing-funded", "FAC", 0),
+                         ("Arabic-speaking Iraq", "LOC", 0)])
+    for token in doc:
+        token.pos_ = {"saw": "VERB", "funded": "VERB", "speaking": "VERB"}.get(token.text, "PROPN")
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
+        ("Pakistan", "ORG"), ("the Beijing", "FAC"), ("Arabic-speaking Iraq", "LOC")]
+
+
+def test_a_region_the_ner_left_out_is_a_location(doc_with_ents):
+    doc = doc_with_ents("TRADE IN THE SOUTHERN CONE GREW AS THE ARMY LEFT.", [])
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [("SOUTHERN CONE", "LOC")]
+    doc = doc_with_ents("Trade in Central Asia grew; the Islamic State of Iraq and the Levant and the Gulf waters "
+                        "did not.", [("Islamic State of Iraq", "ORG", 0)])
+    # "Levant" continues the name the NER cut short, "Gulf" alone may be a gulf's.
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
+        ("Central Asia", "LOC"), ("Islamic State of Iraq", "ORG")]

@@ -366,3 +366,26 @@ def test_a_province_read_as_a_region_is_a_gpe(doc_with_ents):
     assert _places_of_the_article(doc, load_gazetteer(), {"IQ": 2.0}, load_registry(), None)
     assert [(e.text, e.label_) for e in doc.ents] == [("Al Anbar", "GPE"), ("Euphrates River Valley", "LOC"),
                                                       ("Iraq", "GPE")]
+
+
+def test_a_place_name_the_ner_began_late_is_completed(doc_with_ents):
+    from pipeline.components.normalization import _find_places
+
+    doc = doc_with_ents("A bomb went off in Dera Ismail Khan district and in Kabul.",
+                        [("Khan district", "GPE", 0), ("Kabul", "GPE", 0)])
+    _find_places(doc, load_gazetteer())
+    assert [(e.text, e.label_) for e in doc.ents] == [("Dera Ismail Khan district", "GPE"), ("Kabul", "GPE")]
+
+
+def test_a_town_read_as_a_region_and_a_nationality_read_for_a_province(doc_with_ents):
+    from pipeline.components.normalization import _places_of_the_article
+    from pipeline.normalize.actors import load_registry
+
+    doc = doc_with_ents("Migrants camp near Calais in France; Punjab-based groups and Punjab police.",
+                        [("Calais", "LOC", 0), ("France", "GPE", 0), ("Punjab", "NORP", 0), ("Punjab", "NORP", 1)])
+    assert _places_of_the_article(doc, load_gazetteer(), {"FR": 2.0}, load_registry(), None)
+    assert [(e.text, e.label_) for e in doc.ents][:2] == [("Calais", "GPE"), ("France", "GPE")]
+    doc = doc_with_ents("Punjab-based groups met Punjab police in Pakistan.",
+                        [("Punjab", "NORP", 0), ("Punjab", "NORP", 1), ("Pakistan", "GPE", 0)])
+    assert _places_of_the_article(doc, load_gazetteer(), {"PK": 2.0}, load_registry(), None)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Punjab", "GPE"), ("Punjab", "GPE"), ("Pakistan", "GPE")]

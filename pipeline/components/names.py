@@ -68,6 +68,7 @@ def news_name_mentions(doc: Doc) -> Doc:
     _clock_times(doc)
     _relabel(doc)
     _titles(doc)
+    _regions_left_out(doc)
     names = document_names(doc)
     if not names:
         return doc
@@ -174,6 +175,47 @@ def _clock_times(doc: Doc) -> None:
     if found:
         kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
         doc.ents = sorted([*kept, *found], key=lambda e: e.start)
+
+
+# Single words of the region list that are also common words or parts of other names ("the Gulf of Mexico",
+# "PACIFIC SIDE"): found where the NER left them out only as part of a longer region name.
+_AMBIGUOUS_REGIONS = frozenset({"gulf", "pacific", "mediterranean", "arctic", "andes", "caribbean"})
+
+
+def _regions_left_out(doc: Doc) -> None:
+    """A world region the NER left out ("SOUTHERN CONE", "Central Asia"), written capitalised, is a LOC."""
+    regions = region_names()
+    cased = document_case(doc) is None  # in capitals every word after a region looks like a name's
+    taken = [t.ent_type_ != "" for t in doc]
+    found, i = [], 0
+    while i < len(doc):
+        hit = None
+        for end in range(min(len(doc), i + 4), i, -1):
+            words = doc[i:end]
+            key = words.text.lower()
+            if key in regions and not any(taken[i:end]) and all(t.text[:1].isupper() for t in words if t.is_alpha
+                                                                  and t.lower_ not in {"and", "of", "the"}) \
+                    and (end - i > 1 or key not in _AMBIGUOUS_REGIONS) \
+                    and not (cased and end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha) \
+                    and not _ends_a_name(doc, i):
+                hit = Span(doc, i, end, label="LOC")
+                break
+        if hit is not None:
+            found.append(hit)
+            i = hit.end
+        else:
+            i += 1
+    if found:
+        doc.ents = sorted([*doc.ents, *found], key=lambda e: e.start)
+
+
+def _ends_a_name(doc: Doc, i: int) -> bool:
+    """The words from ``i`` continue an organisation's name the NER cut short: "[the Islamic State of Iraq] and
+    the Levant"."""
+    j = i - 1
+    while j >= 0 and doc[j].lower_ in {"the", "and", "of"}:
+        j -= 1
+    return j < i - 1 and j >= 0 and doc[j].ent_type_ == "ORG"
 
 
 def _relabel(doc: Doc) -> None:
@@ -292,12 +334,18 @@ def _without_trailing_words(ent: Span) -> Span:
     ("we", re3d's pronoun mentions) is left as it is."""
     if ent.label_ not in NAME_LABELS or document_case(ent.doc) is not None:
         return ent
-    end = ent.end
-    while end > ent.start and ent.doc[end - 1].is_lower and ent.doc[end - 1].pos_ in _NOT_FINAL_POS:
-        end -= 1
-    if end == ent.end:
+    doc, start, end = ent.doc, ent.start, ent.end
+    while end > start and (doc[end - 1].is_lower and doc[end - 1].pos_ in _NOT_FINAL_POS
+                           or doc[end - 1].text in _JOINERS and not doc[end - 1].whitespace_):
+        end -= 1  # "the Beijing-funded" -> "the Beijing-" -> "the Beijing"
+    # Nor does a name hold a verb before its words: "Some saw Pakistan" -> "Pakistan".
+    verbs = [t.i for t in doc[start:end] if t.is_lower and t.pos_ in {"VERB", "AUX"} and t.i > 0
+             and doc[t.i - 1].whitespace_]  # a word of its own, not "Arabic-speaking"
+    if verbs and verbs[-1] + 1 < end and doc[verbs[-1] + 1].text[:1].isupper():
+        start = verbs[-1] + 1
+    if (start, end) == (ent.start, ent.end) or end <= start:
         return ent
-    return Span(ent.doc, ent.start, end, label=ent.label_) if end > ent.start else ent
+    return Span(doc, start, end, label=ent.label_)
 
 
 # Common nouns of places: with a nationality before them they describe a place, and name none.

@@ -70,7 +70,7 @@ def news_dates(nlp: Language, name: str):
         focus = None  # the first quarter the text names: what "the year-ago quarter" is a year before
         for ent in doc.ents:
             if ent.label_ in {"DATE", "TIME"}:
-                ent._.timex = normalize_date(ent.text, anchor, clause_tense(ent), focus)
+                ent._.timex = normalize_date(_with_signal(ent), anchor, clause_tense(ent), focus)
                 if focus is None and ent._.timex is not None and QUARTER_VALUE.fullmatch(ent._.timex.value) \
                         and not YEAR_AGO.search(ent.text.lower()):
                     focus = ent._.timex
@@ -86,11 +86,48 @@ def news_dates(nlp: Language, name: str):
     return normalize_dates
 
 
+# Prepositions the NER takes into a date: signals, not part of it ("between July and September 2021").
+DATE_SIGNALS = frozenset({"between", "from", "since", "until", "till", "on", "in", "during"})
+# A signal that makes one range of the dates after it, whose value is read with it ("from ... to ..." may be two
+# dates, as TimeML marks them).
+RANGE_SIGNALS = frozenset({"between"})
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
+def _with_signal(ent: Span) -> str:
+    """The date's text with the range signal before it: "[between] July and September 2021"."""
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    ranged = any(t.lower_ in {"and", "to", "until", "through", "-", "–"} for t in ent)
+    return f"{before.text} {ent.text}" if ranged and before is not None and before.lower_ in RANGE_SIGNALS \
+        else ent.text
+
+
+def _date_spans(entities: list[Span]) -> list[Span]:
+    """Date spans as the guidelines mark them (GUIDELINES.md 7): without a leading preposition ("between July
+    and September 2021" -> "July and September 2021"), and a weekday and the date it is written with as one
+    date ("Wednesday (December 22)", "SATURDAY, 19 MAY")."""
+    spans: list[Span] = []
+    for ent in entities:
+        if ent.label_ in {"DATE", "TIME"} and len(ent) > 1 and ent[0].lower_ in DATE_SIGNALS:
+            ent = Span(ent.doc, ent.start + 1, ent.end, label=ent.label_)
+        previous = spans[-1] if spans else None
+        if previous is not None and ent.label_ == "DATE" and previous.label_ == "DATE" and len(previous) == 1 \
+                and previous[0].lower_ in WEEKDAYS and any(c.isdigit() for c in ent.text):
+            between = [t.text for t in ent.doc[previous.end:ent.start]]
+            if between in (["("], [","]):
+                closing = ent.end < len(ent.doc) and between == ["("] and ent.doc[ent.end].text == ")"
+                spans[-1] = Span(ent.doc, previous.start, ent.end + closing, label="DATE")
+                continue
+        spans.append(ent)
+    return spans
+
+
 def _add_reference_dates(doc: Doc, matcher: Matcher) -> None:
-    """Add the reference words as DATE entities, and drop a trailing possessive from date entities."""
+    """Add the reference words as DATE entities, drop a trailing possessive from date entities, and mark
+    their spans as the guidelines do (``_date_spans``)."""
     taken = [False] * len(doc)
     entities = []
-    for ent in doc.ents:
+    for ent in _date_spans(list(doc.ents)):
         if ent.label_ == "DATE" and len(ent) > 1 and ent[-1].tag_ == "POS":
             ent = Span(doc, ent.start, ent.end - 1, label="DATE")  # "last year's" -> "last year"
         entities.append(ent)
@@ -395,7 +432,7 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
                 ent = Span(doc, ent.start, ent.end, label="GPE")
                 changed = True
         if ent.label_ in {"GPE", "LOC"}:
-            longer = _completed(doc, ent, gazetteer)
+            longer = _completed(doc, ent, gazetteer) or _begun(doc, ent, gazetteer, taken)
             if longer is not None:
                 ent, changed = longer, True
         if any(taken[ent.start:ent.end]):
@@ -464,7 +501,8 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
         if key not in verdicts:
             verdicts[key] = (len(key) >= 4 or gazetteer.aliases.get(ent.text.strip()) is not None) \
                 and key not in nationalities and key not in surnames \
-                and key not in NOT_PLACES and all(_name_like(t) or t.lower_ in NAME_JOINERS for t in ent) \
+                and key not in NOT_PLACES and all(t.is_alpha and (t.is_title or t.is_upper) and not t.is_stop
+                                                  or t.lower_ in NAME_JOINERS for t in ent) \
                 and registry.lookup(ent.text) is None and _in_main_country(ent, gazetteer, context, main, words)
         before = _word_before(doc, ent.start)
         return verdicts[key] and key in placed and not (before >= 0 and is_title_word(doc[before].text))
@@ -513,12 +551,17 @@ def _untyped(ent: Span) -> Span:
     return ent
 
 
+# A town this big, named by its own name, is the town (GPE) where the NER read a region (LOC): "Calais".
+LOC_CITY_POPULATION = 50_000
+
+
 def _province(ent: Span, gazetteer, context: dict[str, float], main: set[str]) -> bool:
-    """A LOC that names a province of the article's main country by its own name ("Al Anbar", "ANTIOQUIA"):
-    a province is a GPE."""
+    """A LOC that names a province or a large town of the article's main country by its own name ("Al Anbar",
+    "ANTIOQUIA", "Calais"): a GPE."""
     place = gazetteer.resolve(ent.text, context)
-    return place is not None and place.kind == "admin1" and place.country_code in main \
-        and place_key(place.name) == place_key(ent.text)
+    return place is not None and (place.kind == "admin1" or place.kind == "city"
+                                  and place.population >= LOC_CITY_POPULATION) \
+        and place.country_code in main and place_key(place.name) == place_key(ent.text)
 
 
 def _in_main_country(ent: Span, gazetteer, context: dict[str, float], main: set[str],
@@ -574,6 +617,21 @@ def _completed(doc: Doc, ent: Span, gazetteer) -> Optional[Span]:
         if place is not None and place_key(place.name) in {key for key, _ in query_forms(longer.text)} \
                 and place_key(place.name) not in {key for key, _ in query_forms(ent.text)}:
             return Span(doc, ent.start, end, label=ent.label_)
+    return None
+
+
+def _begun(doc: Doc, ent: Span, gazetteer, taken: list[bool]) -> Optional[Span]:
+    """The entity with the one or two capitalised words before it that the NER left out, where that makes a
+    longer name the gazetteer knows by its own name: "Dera Ismail" + "Khan district", "SAN" + "PEDRO SULA"."""
+    for start in (ent.start - 2, ent.start - 1):
+        if start < 0 or any(taken[start:ent.start]) or not all(_name_like(t) for t in doc[start:ent.start]) \
+                or any(t.ent_type_ for t in doc[start:ent.start]):
+            continue
+        longer = doc[start:ent.end]
+        place = gazetteer.resolve(longer.text)
+        if place is not None and place_key(place.name) in {key for key, _ in query_forms(longer.text)} \
+                and place_key(place.name) not in {key for key, _ in query_forms(ent.text)}:
+            return Span(doc, start, ent.end, label=ent.label_)
     return None
 
 
