@@ -110,3 +110,5 @@ def test_date_spans_leave_out_the_signal_and_join_a_weekday_to_its_date(annotate
     assert "SATURDAY, 19 MAY" in dates
     # A weekday before a length of time is not that date: "Friday" and "nearly two months" stay apart.
     assert not [text for text in dates if text.startswith("Friday,")]
+    doc = annotate("Militants attack the convoys daily, officials said on Monday.", published="2021-12-24")
+    assert [e.text for e in doc.ents if e.label_ == "DATE"] == ["Monday"]

@@ -187,3 +187,10 @@ def test_a_region_the_ner_left_out_is_a_location(doc_with_ents):
     # "Levant" continues the name the NER cut short, "Gulf" alone may be a gulf's.
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("Central Asia", "LOC"), ("Islamic State of Iraq", "ORG")]
+
+
+def test_treaties_and_holidays_are_no_places_or_persons(doc_with_ents):
+    doc = doc_with_ents("THE VIENNA CONVENTION WAS SIGNED AT EASTER IN VIENNA.",
+                        [("VIENNA CONVENTION", "GPE", 0), ("EASTER", "PERSON", 0), ("VIENNA", "GPE", 1)])
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
+        ("VIENNA CONVENTION", "LAW"), ("EASTER", "DATE"), ("VIENNA", "GPE")]

@@ -266,43 +266,45 @@ def nested_names(doc: Doc, nationalities: frozenset[str], place: Callable[[str, 
     return sorted(found, key=lambda span: (span.start, span.end))
 
 
-def _places_in(ent: Span, place: Callable[[str, bool], bool]) -> Iterator[Span]:
-    doc, i = ent.doc, ent.start
-    while i < ent.end:
+def longest_matches(doc: Doc, start: int, end: int, can_start: Callable[[int], bool],
+                    matches: Callable[[int, int], bool], label: str, max_words: int = 4) -> Iterator[Span]:
+    """Left to right over ``doc[start:end]``: from each token where ``can_start(i)``, the longest span
+    ``doc[i:j]`` (at most ``max_words``) for which ``matches(i, j)``, as an entity; the scan goes on after it."""
+    i = start
+    while i < end:
         hit = None
-        # A place begins a name or follows a direction: "Ukraine" in "Eastern Ukraine", not "York" in "New York".
-        inside_a_name = i > ent.start and _name_like(doc[i - 1]) and doc[i - 1].lower_ not in _DIRECTIONS
-        if _name_like(doc[i]) and not inside_a_name:
-            for end in range(min(ent.end, i + 4), i, -1):
-                city_name = end < ent.end and doc[end].lower_ == "city"  # "Panama City"
-                if (i, end) != (ent.start, ent.end) and all(_name_like(t) for t in doc[i:end]) and not city_name \
-                        and place(doc[i:end].text, ent.label_ == "PERSON"):
-                    hit = Span(doc, i, end, label="GPE")
-                    break
+        if can_start(i):
+            hit = next((Span(doc, i, j, label=label) for j in range(min(end, i + max_words), i, -1) if matches(i, j)),
+                       None)
+        i = hit.end if hit is not None else i + 1
         if hit is not None:
             yield hit
-            i = hit.end
-        else:
-            i += 1
+
+
+def _places_in(ent: Span, place: Callable[[str, bool], bool]) -> Iterator[Span]:
+    doc = ent.doc
+
+    # A place begins a name or follows a direction: "Ukraine" in "Eastern Ukraine", not "York" in "New York".
+    def can_start(i: int) -> bool:
+        inside_a_name = i > ent.start and _name_like(doc[i - 1]) and doc[i - 1].lower_ not in _DIRECTIONS
+        return _name_like(doc[i]) and not inside_a_name
+
+    def matches(i: int, j: int) -> bool:
+        city_name = j < ent.end and doc[j].lower_ == "city"  # "Panama City"
+        return (i, j) != (ent.start, ent.end) and all(_name_like(t) for t in doc[i:j]) and not city_name \
+            and place(doc[i:j].text, ent.label_ == "PERSON")
+
+    return longest_matches(doc, ent.start, ent.end, can_start, matches, "GPE")
 
 
 def _regions_in(ent: Span, regions: frozenset[str]) -> Iterator[Span]:
     """World regions that end a name inside the entity: "Middle East" in "Minister for the Middle East",
     not "Gulf" in "Gulf Affairs Minister"."""
-    doc, i = ent.doc, ent.start
-    while i < ent.end:
-        hit = None
-        if _name_like(doc[i]) and not (i > ent.start and _name_like(doc[i - 1])):
-            for end in range(min(ent.end, i + 4), i, -1):
-                if (i, end) != (ent.start, ent.end) and doc[i:end].text.lower() in regions \
-                        and not (end < ent.end and _name_like(doc[end])):
-                    hit = Span(doc, i, end, label="LOC")
-                    break
-        if hit is not None:
-            yield hit
-            i = hit.end
-        else:
-            i += 1
+    doc = ent.doc
+    return longest_matches(
+        doc, ent.start, ent.end, lambda i: _name_like(doc[i]) and not (i > ent.start and _name_like(doc[i - 1])),
+        lambda i, j: (i, j) != (ent.start, ent.end) and doc[i:j].text.lower() in regions
+        and not (j < ent.end and _name_like(doc[j])), "LOC")
 
 
 def _name_like(token) -> bool:

@@ -20,7 +20,7 @@ First the ends of names are tidied, as OntoNotes and our guidelines mark names:
   coalition forces" one with the GPE "US".
 Then a label that the name's own words contradict is corrected (``_relabel``):
 - a world region ("Middle East", "Central Asia") is a LOC; a military operation ("Operation Steel Curtain")
-  an EVENT;
+  an EVENT; a treaty ("VIENNA CONVENTION") a LAW; a holiday ("EASTER") a DATE;
 - a nationality or group adjective alone ("Yezidi") is a NORP;
 - a name that ends in an organisation's head noun is an ORG, whatever the NER read ("Monotheism
   Supporters Brigades", "Saray al-Jihad Group", "1st Marines");
@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span
 from ..normalize.actors import is_title_word
 from ..normalize.places import TYPE_WORDS, load_gazetteer
 from .actors import nationality_words, region_names
-from .entities import document_case
+from .entities import document_case, longest_matches
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # Particles that belong to a surname: "DEL VALLE", "de la Cruz", "bin Laden", "van Gogh".
@@ -61,6 +61,12 @@ league cartel corps command""".split())
 PERSON_TITLES = frozenset("""gen general col colonel lt lieutenant maj major capt captain sgt sergeant cpl corporal adm
 admiral msgr monsignor mr mrs ms dr fr father bishop archbishop cardinal rev reverend judge senator president
 ambassador mayor governor sheikh ayatollah mullah imam commander advisor adviser envoy minister secretary""".split())
+
+# Last words of a treaty's or law's name, and the holidays that date events in the news.
+LAW_HEADS = frozenset({"treaty", "convention", "accord", "accords", "agreement", "pact", "protocol", "charter"})
+HOLIDAYS = frozenset({"easter", "christmas", "christmas eve", "new year", "new year's day", "new year's eve",
+                      "ramadan", "eid", "eid al-fitr", "eid al-adha", "nowruz", "passover", "hanukkah", "diwali",
+                      "good friday", "holy week", "ashura"})
 
 @Language.component("news_name_mentions", requires=["doc.ents"], assigns=["doc.ents"])
 def news_name_mentions(doc: Doc) -> Doc:
@@ -187,24 +193,16 @@ def _regions_left_out(doc: Doc) -> None:
     regions = region_names()
     cased = document_case(doc) is None  # in capitals every word after a region looks like a name's
     taken = [t.ent_type_ != "" for t in doc]
-    found, i = [], 0
-    while i < len(doc):
-        hit = None
-        for end in range(min(len(doc), i + 4), i, -1):
-            words = doc[i:end]
-            key = words.text.lower()
-            if key in regions and not any(taken[i:end]) and all(t.text[:1].isupper() for t in words if t.is_alpha
-                                                                  and t.lower_ not in {"and", "of", "the"}) \
-                    and (end - i > 1 or key not in _AMBIGUOUS_REGIONS) \
-                    and not (cased and end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha) \
-                    and not _ends_a_name(doc, i):
-                hit = Span(doc, i, end, label="LOC")
-                break
-        if hit is not None:
-            found.append(hit)
-            i = hit.end
-        else:
-            i += 1
+
+    def matches(i: int, j: int) -> bool:
+        words, key = doc[i:j], doc[i:j].text.lower()
+        return key in regions and not any(taken[i:j]) \
+            and all(t.text[:1].isupper() for t in words if t.is_alpha and t.lower_ not in {"and", "of", "the"}) \
+            and (j - i > 1 or key not in _AMBIGUOUS_REGIONS) \
+            and not (cased and j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha) \
+            and not _ends_a_name(doc, i)
+
+    found = list(longest_matches(doc, 0, len(doc), lambda i: True, matches, "LOC"))
     if found:
         doc.ents = sorted([*doc.ents, *found], key=lambda e: e.start)
 
@@ -231,6 +229,10 @@ def _label_from_words(ent: Span) -> Optional[str]:
     words = [t for t in ent if not t.is_punct]
     if ent.label_ in NAME_LABELS and len(words) >= 2 and words[0].lower_ == "operation" and words[1].text[:1].isupper():
         return "EVENT"  # "Operation Steel Curtain": a military operation, not an organisation
+    if ent.label_ in NAME_LABELS and len(words) >= 2 and words[-1].lower_ in LAW_HEADS:
+        return "LAW"  # "VIENNA CONVENTION", "the Minsk Agreement": a treaty, not a place or a group
+    if ent.label_ in NAME_LABELS and " ".join(t.lower_ for t in words) in HOLIDAYS:
+        return "DATE"  # "EASTER"
     if ent.label_ in NAME_LABELS and " ".join(t.lower_ for t in words if t.lower_ != "the") in region_names():
         return "LOC"  # "Middle East", "Central Asia", "the Balkans": a region, whatever the NER read
     if ent.label_ in {"ORG", "PERSON"} and len(words) == 1 and words[0].lower_ in nationality_words():
@@ -241,7 +243,8 @@ def _label_from_words(ent: Span) -> Optional[str]:
         return "ORG"
     # The title may open with words of office ("Special Advisor Thames", "Deputy Mayor Ruiz").
     lead = 0
-    while lead < len(words) - 1 and is_title_word(words[lead].text) and words[lead].lower_.rstrip(".") not in PERSON_TITLES:
+    while lead < len(words) - 1 and is_title_word(words[lead].text) \
+            and words[lead].lower_.rstrip(".") not in PERSON_TITLES:
         lead += 1
     rest = words[lead + 1:]
     if ent.label_ != "PERSON" and words[lead].lower_.rstrip(".") in PERSON_TITLES and 1 <= len(rest) <= 3 \
@@ -256,9 +259,10 @@ def _titles(doc: Doc) -> None:
     title written before the name is part of the PERSON ("President Hollande", "US Secretary of State
     John Kerry", "FCO Minister Tobias Ellwood"; the name alone is nested in it, components/entities.py),
     while wire copy in capitals (MUC-4) marks the name alone ("QUINTERO" of "COL QUINTERO")."""
-    upper = document_case(doc) == "upper"
-    if document_case(doc) not in (None, "upper"):
+    case = document_case(doc)
+    if case not in (None, "upper"):
         return
+    upper = case == "upper"
     entities = [(_untitled(ent) if upper else _titled(ent)) if ent.label_ == "PERSON" else ent for ent in doc.ents]
     if any((new.start, new.end) != (old.start, old.end) for new, old in zip(entities, doc.ents)):
         doc.ents = _without_overlaps(entities)

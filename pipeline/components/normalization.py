@@ -91,6 +91,7 @@ DATE_SIGNALS = frozenset({"between", "from", "since", "until", "till", "on", "in
 # A signal that makes one range of the dates after it, whose value is read with it ("from ... to ..." may be two
 # dates, as TimeML marks them).
 RANGE_SIGNALS = frozenset({"between"})
+FREQUENCIES = frozenset({"daily", "weekly", "monthly", "yearly", "annually", "nightly", "hourly"})
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 
@@ -123,11 +124,13 @@ def _date_spans(entities: list[Span]) -> list[Span]:
 
 
 def _add_reference_dates(doc: Doc, matcher: Matcher) -> None:
-    """Add the reference words as DATE entities, drop a trailing possessive from date entities, and mark
-    their spans as the guidelines do (``_date_spans``)."""
+    """Add the reference words as DATE entities, drop a trailing possessive from date entities and the
+    frequencies the NER took for dates, and mark their spans as the guidelines do (``_date_spans``)."""
     taken = [False] * len(doc)
     entities = []
     for ent in _date_spans(list(doc.ents)):
+        if ent.label_ == "DATE" and ent.text.lower() in FREQUENCIES:
+            continue  # "DAILY": how often, not when (a TIMEX3 SET, no date)
         if ent.label_ == "DATE" and len(ent) > 1 and ent[-1].tag_ == "POS":
             ent = Span(doc, ent.start, ent.end - 1, label="DATE")  # "last year's" -> "last year"
         entities.append(ent)
