@@ -122,7 +122,10 @@ def test_entities_do_not_cross_line_breaks():
 
     doc = English()("SAID JUAN\nARAYA AND GONZALO DE JESUS\nPEREZ AND VIRGILIO\n  X")
     parts = [within_a_line(Span(doc, s, e, label="PERSON")) for s, e in [(1, 4), (5, 10), (11, 13), (12, 13)]]
-    assert [p.text if p is not None else None for p in parts] == ["ARAYA", "GONZALO DE JESUS", "VIRGILIO", None]
+    # A person's name keeps its last part, where its surname (the head word) is: "ARAYA", "PEREZ".
+    assert [p.text if p is not None else None for p in parts] == ["ARAYA", "PEREZ", "VIRGILIO", None]
+    place = within_a_line(Span(doc, 5, 10, label="GPE"))
+    assert place.text == "GONZALO DE JESUS"  # other names keep their longest part
     whole = Span(doc, 5, 8, label="PERSON")
     assert within_a_line(whole) is whole
 

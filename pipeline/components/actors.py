@@ -183,8 +183,8 @@ def _is_place(text: str, country_only: bool) -> bool:
 
 def within_a_line(ent: Span) -> Optional[Span]:
     """The entity without surrounding white space and, where it crosses a line break (hard-wrapped
-    wire copy: "JUAN\nARAYA"), its longest part on one line; None when nothing is left. An organisation
-    wrapped over one line break stays whole ("NATIONALIST REPUBLICAN\nALLIANCE", ``_wrapped_name``)."""
+    wire copy: "JUAN\nARAYA"), its longest part on one line (a person's name: its last part, "ARAYA"); None
+    when nothing is left. An organisation wrapped over one line break stays whole ("NATIONALIST REPUBLICAN\nALLIANCE", ``_wrapped_name``)."""
     doc = ent.doc
     if ent.label_ == "ORG" and _wrapped_name(ent):
         return ent
@@ -203,8 +203,11 @@ def within_a_line(ent: Span) -> Optional[Span]:
             begin += 1
         while end > begin and doc[end - 1].is_space:
             end -= 1
-        if begin < end and (best is None or doc[begin:end].end_char - doc[begin:end].start_char >
-                            doc[best[0]:best[1]].end_char - doc[best[0]:best[1]].start_char):
+        # A person's name wrapped over lines keeps its surname, the part its head word is in ("MAXWELL\nTHURMAN");
+        # other names their longest part.
+        longer = best is not None and doc[begin:end].end_char - doc[begin:end].start_char > \
+            doc[best[0]:best[1]].end_char - doc[best[0]:best[1]].start_char
+        if begin < end and (best is None or ent.label_ == "PERSON" or longer):
             best = (begin, end)
     if best is None:
         return None
