@@ -484,12 +484,13 @@ MISREAD_PLACE_LABELS = RELABEL_FROM | {"NORP"}
 
 def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], registry,
                            words: Optional[tuple[frozenset[str], frozenset[str]]]) -> bool:
-    """Relabel GPE the names the NER read as a person, organisation or nationality where the gazetteer
-    knows them as a town or province of the country the article is mainly about: "Sinjar" (an ORG to
-    the NER) in a report on Iraq, "PUERTO LOPEZ" (a PERSON) in one on Colombia; and the provinces it read
-    as a region (LOC), named by their own name: "Al Anbar". Not a known armed group or
-    party, not a demonym, not the surname of a person the article names in full, nor a name after a
-    person's title. Every mention of the name is relabelled (one sense per document)."""
+    """Relabel GPE the places the NER misread in an article about ``context``'s countries; True if any.
+
+    - A name read as a person, organisation or nationality that the gazetteer knows as a town or province
+      of the article's main country: "Sinjar" (an ORG to the NER) in a report on Iraq, "PUERTO LOPEZ" (a
+      PERSON) in one on Colombia. Not a known armed group or party, a demonym, a word of a person the
+      article names in full, or a name after a person's title; every mention of it (one sense per document).
+    - A LOC that names a province or a large town of the main country by its own name: "Al Anbar"."""
     if not context:
         return False
     top = max(context.values())
