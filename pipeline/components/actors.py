@@ -34,9 +34,10 @@ force forces civilian peasant villager resident student worker child children wo
 official officer leader commander member farmer journalist worshipper passenger pilgrim tourist diplomat judge
 mayor priest bodyguard victim hostage security personnel patrol squad unit column cell faction group
 """.split())
-# Plural nouns for the people of a force or group ("U.S. TROOPS", "ARMY SOLDIERS").
-MEMBER_PLURALS = frozenset("""fighters troops militants guerrillas soldiers members supporters rebels gunmen insurgents
-terrorists commandos militiamen combatants forces""".split())
+# Plural nouns for the people of an organisation ("FMLN FIGHTERS", "U.S. TROOPS"); "forces" is part of a name
+# where the case shows it ("Armed Forces"), components/names.py.
+MEMBER_NOUNS = frozenset("""fighters troops militants guerrillas soldiers members supporters rebels gunmen insurgents
+terrorists commandos jihadists militiamen combatants loyalists officials forces""".split())
 _WEAPON_FILE = "weapons.txt"
 _NATIONALITY_FILE = "nationalities.txt"
 _REGION_FILE = "regions.txt"
@@ -117,7 +118,7 @@ class NewsActors:
         capitals = document_case(doc) == "upper"
         for matcher in (self.cased, self.uncased):
             for match_id, start, end in matcher(doc):
-                if not (capitals and doc[end - 1].lower_ in MEMBER_PLURALS):
+                if not (capitals and doc[end - 1].lower_ in MEMBER_NOUNS):
                     yield doc.vocab.strings[match_id], start, end
 
     def _nominal_actors(self, doc: Doc) -> list[Span]:

@@ -261,13 +261,14 @@ def _struck_facilities(preposition: Token) -> Iterator[Token]:
     """The facilities a preposition names as where a bomb or fire struck, "in front of X" read as X ("A CAR FULL OF
     DYNAMITE EXPLODED IN FRONT OF THE ECONOMY MINISTRY")."""
     for obj in preposition.children:
-        if obj.dep_ != "pobj":
-            continue
-        if obj.lower_ == "front":
-            obj = next((c for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
-                        for c in p.children if c.dep_ == "pobj"), None)
-        if obj is not None and _facility(obj):
-            yield obj
+        if obj.dep_ == "pobj":
+            yield from (c for c in (_objects(obj, {"of"}) if obj.lower_ == "front" else [obj]) if _facility(c))
+
+
+def _objects(token: Token, prepositions: set[str]) -> list[Token]:
+    """The objects of the prepositions in ``prepositions`` that hang off ``token``: "DAMAGE [TO] OVER 20 STORES"."""
+    return [c for p in token.children if p.dep_ == "prep" and p.lower_ in prepositions for c in p.children
+            if c.dep_ == "pobj"]
 
 
 def _facility(token: Token) -> bool:
@@ -360,8 +361,7 @@ def _outcomes(doc: Doc, sentence: Span) -> Iterator[tuple[str, Span]]:
             subject = "nsubj" if lemma in {"die", "perish"} else "nsubjpass"
             affected = [c for c in word.children if c.dep_ in {subject, "dobj"}]
         elif word.pos_ == "NOUN" and lemma == "damage":
-            affected = [c for p in word.children if p.dep_ == "prep" and p.lower_ == "to"
-                        for c in p.children if c.dep_ == "pobj"]
+            affected = _objects(word, {"to"})
         else:
             continue
         if _only_asked(word):
@@ -424,8 +424,6 @@ def _participants(doc: Doc, trigger: Token):
                         (agents if by_group and lemma not in PATIENT_NOUNS else patients).append(c)
             elif child.dep_ == "prep" and child.lower_ in {"on", "against", "targeting"}:
                 patients.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ == "prep" and child.lower_ == "to" and event_type == "ARSON":
-                patients.extend(c for c in child.children if c.dep_ == "pobj")  # "SET FIRE TO THE TOWN HALL"
             elif child.dep_ == "prep" and child.lower_ in STRUCK_AT_PREPS and event_type in STRUCK_WHERE_IT_HAPPENS:
                 patients.extend(_struck_facilities(child))
         head = trigger.head
@@ -435,9 +433,10 @@ def _participants(doc: Doc, trigger: Token):
                 and head.lemma_.lower() in PLACING_VERBS:  # "A BOMB WAS THROWN AT THE MARVIN SODA SHOP"
             patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in PLACED_AT_PREPS
                             for c in _struck_facilities(p))
-        if event_type == "ARSON" and head.lemma_.lower() == "set":  # "SET FIRE TO ..." with "to" on the verb
-            patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ == "to"
-                            for c in p.children if c.dep_ == "pobj")
+        if event_type == "ARSON":  # "SET FIRE TO THE TOWN HALL": "to" on the noun, or on the verb
+            patients.extend(_objects(trigger, {"to"}))
+            if head.lemma_.lower() == "set":
+                patients.extend(_objects(head, {"to"}))
     agents, patients = _resolved(trigger, agents), _resolved(trigger, patients)
     for token in agents:
         span = _mention(doc, token)

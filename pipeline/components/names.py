@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalize.actors import is_title_word
 from ..normalize.places import TYPE_WORDS, load_gazetteer
-from .actors import nationality_words, region_names
+from .actors import MEMBER_NOUNS, nationality_words, region_names
 from .entities import document_case, longest_matches
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -47,10 +47,6 @@ SURNAME_PARTICLES = frozenset({"de", "del", "la", "van", "von", "bin", "al", "el
 MIN_NAME_CHARS = 3
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _JOINERS = frozenset({"-", "–", "/"})
-# Plural nouns for the people of an organisation; "forces" only where the case shows it is no part of
-# the name ("Coalition forces", not "Armed Forces" or "ARMED FORCES").
-MEMBER_NOUNS = frozenset("""fighters troops militants guerrillas soldiers members supporters rebels gunmen insurgents
-terrorists commandos jihadists militiamen combatants loyalists officials forces""".split())
 
 # Last words of an organisation's name: a name ending in one is an ORG ("Saray al-Jihad Group",
 # "al-Ghuraba Brigades", "6th Marines"), never a person, place or nationality.
@@ -70,11 +66,12 @@ HOLIDAYS = frozenset({"easter", "christmas", "christmas eve", "new year", "new y
 
 @Language.component("news_name_mentions", requires=["doc.ents"], assigns=["doc.ents"])
 def news_name_mentions(doc: Doc) -> Doc:
-    _tidy(doc)
+    case = document_case(doc)  # the text's case, which decides how names are marked
+    _tidy(doc, case)
     _clock_times(doc)
     _relabel(doc)
-    _titles(doc)
-    _regions_left_out(doc)
+    _titles(doc, case)
+    _regions_left_out(doc, case)
     names = document_names(doc)
     if not names:
         return doc
@@ -105,9 +102,9 @@ def news_name_mentions(doc: Doc) -> Doc:
     return doc
 
 
-def _tidy(doc: Doc) -> None:
+def _tidy(doc: Doc, case: Optional[str]) -> None:
     entities, changed = [], False
-    upper = document_case(doc) == "upper"
+    upper, cased = case == "upper", case is None
     for original in doc.ents:
         ent, acronym = original, None
         if ent.label_ in NAME_LABELS and len(ent) > 1 and ent[-1].lower_ in POSSESSIVES:
@@ -121,7 +118,7 @@ def _tidy(doc: Doc) -> None:
                 acronym = None  # the NER has a name there already
             if ent is None:
                 continue
-        trimmed = _without_trailing_words(ent)
+        trimmed = _without_trailing_words(ent, cased)
         ent, changed = trimmed, changed or trimmed is not ent
         nationality = _nationality_of_a_description(ent)
         ent, changed = nationality or ent, changed or nationality is not None
@@ -188,10 +185,10 @@ def _clock_times(doc: Doc) -> None:
 _AMBIGUOUS_REGIONS = frozenset({"gulf", "pacific", "mediterranean", "arctic", "andes", "caribbean"})
 
 
-def _regions_left_out(doc: Doc) -> None:
+def _regions_left_out(doc: Doc, case: Optional[str]) -> None:
     """A world region the NER left out ("SOUTHERN CONE", "Central Asia"), written capitalised, is a LOC."""
     regions = region_names()
-    cased = document_case(doc) is None  # in capitals every word after a region looks like a name's
+    cased = case is None  # in capitals every word after a region looks like a name's
     taken = [t.ent_type_ != "" for t in doc]
 
     def matches(i: int, j: int) -> bool:
@@ -202,7 +199,9 @@ def _regions_left_out(doc: Doc) -> None:
             and not (cased and j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha) \
             and not _ends_a_name(doc, i)
 
-    found = list(longest_matches(doc, 0, len(doc), lambda i: True, matches, "LOC"))
+    # Spans are built only from a region's first word: this scan reads every token of the article.
+    starts = {region.split()[0].split("-")[0] for region in regions}
+    found = list(longest_matches(doc, 0, len(doc), lambda i: doc[i].lower_ in starts, matches, "LOC"))
     if found:
         doc.ents = sorted([*doc.ents, *found], key=lambda e: e.start)
 
@@ -254,12 +253,11 @@ def _label_from_words(ent: Span) -> Optional[str]:
     return None
 
 
-def _titles(doc: Doc) -> None:
+def _titles(doc: Doc, case: Optional[str]) -> None:
     """A person's title as the gold marks it, which differs with the kind of text: in cased reports the
     title written before the name is part of the PERSON ("President Hollande", "US Secretary of State
     John Kerry", "FCO Minister Tobias Ellwood"; the name alone is nested in it, components/entities.py),
     while wire copy in capitals (MUC-4) marks the name alone ("QUINTERO" of "COL QUINTERO")."""
-    case = document_case(doc)
     if case not in (None, "upper"):
         return
     upper = case == "upper"
@@ -332,11 +330,11 @@ def _without_members(ent: Span, upper: bool) -> Optional[Span]:
 _NOT_FINAL_POS = frozenset({"ADP", "VERB", "AUX", "CCONJ", "SCONJ", "PART", "DET", "PRON", "ADV"})
 
 
-def _without_trailing_words(ent: Span) -> Span:
+def _without_trailing_words(ent: Span, cased: bool) -> Span:
     """The entity without the lower-case function words and verbs the NER ran on into ("the city of Mosul
     marks" -> "the city of Mosul"). Cased text only, where case tells them apart; a span of such words alone
     ("we", re3d's pronoun mentions) is left as it is."""
-    if ent.label_ not in NAME_LABELS or document_case(ent.doc) is not None:
+    if ent.label_ not in NAME_LABELS or not cased:
         return ent
     doc, start, end = ent.doc, ent.start, ent.end
     while end > start and (doc[end - 1].is_lower and doc[end - 1].pos_ in _NOT_FINAL_POS

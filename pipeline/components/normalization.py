@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from ..normalize.dates import infer_publication_window, normalize_date
+from ..normalize.dates import FREQUENCIES, WEEKDAYS, infer_publication_window, normalize_date
 from .entities import document_case
 from ..normalize.actors import is_title_word, load_registry
 from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key, query_forms
@@ -91,8 +91,6 @@ DATE_SIGNALS = frozenset({"between", "from", "since", "until", "till", "on", "in
 # A signal that makes one range of the dates after it, whose value is read with it ("from ... to ..." may be two
 # dates, as TimeML marks them).
 RANGE_SIGNALS = frozenset({"between"})
-FREQUENCIES = frozenset({"daily", "weekly", "monthly", "yearly", "annually", "nightly", "hourly"})
-WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 
 def _with_signal(ent: Span) -> str:
@@ -496,7 +494,7 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
     top = max(context.values())
     main = {code for code, weight in context.items() if weight >= top / 2}
     # The words of the persons named in full: "PIZARRO" of "PIZARRO LEONGOMEZ" is no town.
-    surnames = {place_key(t.text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    person_words = {place_key(t.text) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
     nationalities = demonyms()
     verdicts: dict[str, bool] = {}
 
@@ -504,7 +502,7 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
         key = place_key(ent.text)
         if key not in verdicts:
             verdicts[key] = (len(key) >= 4 or gazetteer.aliases.get(ent.text.strip()) is not None) \
-                and key not in nationalities and key not in surnames \
+                and key not in nationalities and key not in person_words \
                 and key not in NOT_PLACES and all(t.is_alpha and (t.is_title or t.is_upper) and not t.is_stop
                                                   or t.lower_ in NAME_JOINERS for t in ent) \
                 and registry.lookup(ent.text) is None and _in_main_country(ent, gazetteer, context, main, words)
@@ -513,9 +511,10 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
 
     # A name read as a person's or a nationality is a town's only where the text puts one of its mentions as a
     # place ("FLED KARABILAH", "MOSUL AND RAQQAH", "Punjab-based"): "THE ASSASSINATED CARLOS PIZARRO" is no town.
-    placed = {place_key(e.text) for e in doc.ents if e.label_ in MISREAD_PLACE_LABELS - {"PERSON", "NORP"}
-              or e.label_ in {"PERSON", "NORP"} and (_locative(doc, e.start, e.end) or _listed_with_a_place(e)
-                                                     or _based_in(e))}
+    ents = list(doc.ents)
+    placed = {place_key(e.text) for i, e in enumerate(ents) if e.label_ in MISREAD_PLACE_LABELS - {"PERSON", "NORP"}
+              or e.label_ in {"PERSON", "NORP"} and (_locative(doc, e.start, e.end) or _based_in(e)
+                                                     or _listed_with_a_place(ents, i))}
     entities = [_untyped(Span(doc, e.start, e.end, label="GPE")) if e.label_ in MISREAD_PLACE_LABELS
                 and misread_place(e) or e.label_ == "LOC" and _province(e, gazetteer, context, main) else e
                 for e in doc.ents]
@@ -528,15 +527,14 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
 _LIST_WORDS = frozenset({"and", "or", ",", "(", ")", ";"})
 
 
-def _listed_with_a_place(ent: Span) -> bool:
-    """The name stands in a list with a place: "MOSUL AND RAQQAH", "LA AZULITA (SOUTHERN PUTUMAYO),
-    PUERTO LOPEZ (META DEPARTMENT)"."""
-    doc = ent.doc
-    places = [e for e in doc.ents if e.label_ in {"GPE", "LOC"}]
-    for other in places:
-        between = doc[other.end:ent.start] if other.end <= ent.start else doc[ent.end:other.start]
-        if other.start != ent.start and len(between) <= 3 and all(t.text in _LIST_WORDS or t.is_space
-                                                                    for t in between):
+def _listed_with_a_place(ents: list[Span], i: int) -> bool:
+    """``ents[i]`` stands in a list with the entity before or after it, a place: "MOSUL AND RAQQAH", "LA
+    AZULITA (SOUTHERN PUTUMAYO), PUERTO LOPEZ (META DEPARTMENT)"."""
+    ent, doc = ents[i], ents[i].doc
+    for neighbour in ents[max(0, i - 1):i] + ents[i + 1:i + 2]:
+        between = doc[neighbour.end:ent.start] if neighbour.end <= ent.start else doc[ent.end:neighbour.start]
+        if neighbour.label_ in {"GPE", "LOC"} and len(between) <= 3 \
+                and all(t.text in _LIST_WORDS or t.is_space for t in between):
             return True
     return False
 

@@ -60,7 +60,8 @@ _DURATION = re.compile(
     rf"{'|'.join(_NUMBERS)}|a few|few|several|many|a couple of|couple of|two or three)?[- ]?(?:and a half )?"
     rf"(?:more )?(?P<unit>day|week|month|year|decade|century|centurie|quarter|fortnight|hour|minute)s?(?:-long)?")
 _AGE = re.compile(r"\b(?:years?|months?|weeks?|days?)[- ]old\b|^\d{1,3}s?$")
-_SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annual": "P1Y", "annually": "P1Y",
+# Frequencies, TIMEX3 SETs: how often, not when.
+FREQUENCIES = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annual": "P1Y", "annually": "P1Y",
          "yearly": "P1Y", "nightly": "P1D", "hourly": "PT1H", "biweekly": "P2W", "semiannual": "P6M",
          "every day": "P1D", "each day": "P1D", "every week": "P1W", "every month": "P1M", "every year": "P1Y",
          "each year": "P1Y"}
@@ -96,8 +97,8 @@ def normalize_date(text: str, anchor: Optional[date], tense: Optional[str] = Non
     lowered = clean(text)
     if not lowered or _AGE.search(lowered):
         return None  # "6-year-old", "44" (an age beside a name): no date
-    if lowered in _SETS:
-        return Timex(_SETS[lowered], "none", "SET")
+    if lowered in FREQUENCIES:
+        return Timex(FREQUENCIES[lowered], "none", "SET")
     duration = _duration(lowered)
     if duration is not None:
         return duration
