@@ -15,14 +15,14 @@ def test_other_mentions_of_a_name_and_a_persons_surname_are_added(doc_with_ents)
 
 
 def test_a_title_before_a_name_joins_it_in_cased_text(doc_with_ents):
-    text = ("US Secretary of State John Kerry met President Hollande and FCO Minister Tobias Ellwood. "
-            "Earlier, chief Noor Wali Mehsud said Prime Ministers meet.")
-    doc = doc_with_ents(text, [("US", "GPE", 0), ("John Kerry", "PERSON", 0), ("Hollande", "PERSON", 0),
-                               ("FCO", "ORG", 0), ("Minister Tobias Ellwood", "PERSON", 0),
-                               ("Noor Wali Mehsud", "PERSON", 0)])
+    text = ("UK Secretary of State Priti Patel met President Macron and MOD Minister James Heappey. "
+            "Earlier, chief Abdul Rashid Dostum said Prime Ministers meet.")
+    doc = doc_with_ents(text, [("UK", "GPE", 0), ("Priti Patel", "PERSON", 0), ("Macron", "PERSON", 0),
+                               ("MOD", "ORG", 0), ("Minister James Heappey", "PERSON", 0),
+                               ("Abdul Rashid Dostum", "PERSON", 0)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents][:4] == [
-        ("US Secretary of State John Kerry", "PERSON"), ("President Hollande", "PERSON"),
-        ("FCO Minister Tobias Ellwood", "PERSON"), ("Noor Wali Mehsud", "PERSON")]
+        ("UK Secretary of State Priti Patel", "PERSON"), ("President Macron", "PERSON"),
+        ("MOD Minister James Heappey", "PERSON"), ("Abdul Rashid Dostum", "PERSON")]
 
 
 def test_titles_leave_a_name_in_capitals(doc_with_ents):
@@ -126,57 +126,57 @@ def test_a_world_region_is_a_location(doc_with_ents):
 
 
 def test_a_credit_lines_names_are_split_at_the_slash(doc_with_ents):
-    text = "Photo: AFP / Javed Tanveer. Image: Facebook / Dawn. Read the and/or clause of ISIS / Daesh Brigades."
-    doc = doc_with_ents(text, [("AFP / Javed Tanveer", "ORG", 0), ("Facebook / Dawn", "PERSON", 0),
+    text = "Photo: Reuters / Ahmad Masood. Image: Telegram / Amaq. Read the and/or clause of ISIS / Daesh Brigades."
+    doc = doc_with_ents(text, [("Reuters / Ahmad Masood", "ORG", 0), ("Telegram / Amaq", "PERSON", 0),
                                ("ISIS / Daesh Brigades", "ORG", 0)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents][:6] == [
-        ("AFP", "ORG"), ("Javed Tanveer", "PERSON"), ("Facebook", "ORG"), ("Dawn", "ORG"), ("ISIS", "ORG"),
+        ("Reuters", "ORG"), ("Ahmad Masood", "PERSON"), ("Telegram", "ORG"), ("Amaq", "ORG"), ("ISIS", "ORG"),
         ("Daesh Brigades", "ORG")]
 
 
 def test_a_title_of_several_words_makes_a_person(doc_with_ents):
-    doc = doc_with_ents("Special Advisor Thames met Deputy Mayor Ruiz and Special Forces.",
-                        [("Special Advisor Thames", "ORG", 0), ("Deputy Mayor Ruiz", "GPE", 0),
+    doc = doc_with_ents("Special Adviser Jones met Deputy Mayor Ruiz and Special Forces.",
+                        [("Special Adviser Jones", "ORG", 0), ("Deputy Mayor Ruiz", "GPE", 0),
                          ("Special Forces", "ORG", 0)])
     for token in doc:
         token.pos_ = "PROPN" if token.is_title else "NOUN"
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents][:3] == [
-        ("Special Advisor Thames", "PERSON"), ("Deputy Mayor Ruiz", "PERSON"), ("Special Forces", "ORG")]
+        ("Special Adviser Jones", "PERSON"), ("Deputy Mayor Ruiz", "PERSON"), ("Special Forces", "ORG")]
 
 
 def test_a_nationality_alone_is_a_norp(doc_with_ents):
-    doc = doc_with_ents("Kurdish and Yezidi fighters met Syrians.", [("Yezidi", "ORG", 0), ("Syrians", "ORG", 0)])
+    doc = doc_with_ents("Druze and Yezidi families met Syrians.", [("Yezidi", "ORG", 0), ("Syrians", "ORG", 0)])
     # A plural ("Syrians") may name the people as an actor (re3d marks them ORG): left as read.
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents][:2] == [("Yezidi", "NORP"), ("Syrians", "ORG")]
 
 
 def test_words_the_ner_ran_on_into_are_cut_off(doc_with_ents):
-    doc = doc_with_ents("Forces entered the city of Mosul marks a turn. We left.",
-                        [("the city of Mosul marks", "GPE", 0), ("We", "ORG", 0)])
+    doc = doc_with_ents("Forces entered the city of Aleppo lies in ruins. We left.",
+                        [("the city of Aleppo lies", "GPE", 0), ("We", "ORG", 0)])
     for token, pos in zip(doc, ["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN", "VERB", "DET", "NOUN", "PUNCT",
                                 "PRON", "VERB", "PUNCT"]):
         token.pos_ = pos
     # A pronoun alone (re3d marks "We" as an ORG) is left as it is.
-    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [("the city of Mosul", "GPE"),
+    assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [("the city of Aleppo", "GPE"),
                                                                           ("We", "ORG")]
 
 
 def test_clock_times_operations_and_described_places(doc_with_ents):
-    doc = doc_with_ents("[0530 GMT] OPERATION STEEL CURTAIN HIT THE BOLIVIAN CITY. IN 1800 GMT TROOPS.",
-                        [("GMT", "ORG", 0), ("OPERATION STEEL CURTAIN", "ORG", 0), ("BOLIVIAN CITY", "GPE", 0),
+    doc = doc_with_ents("[0615 GMT] OPERATION JUST CAUSE HIT THE PERUVIAN CITY. IN 1800 GMT TROOPS.",
+                        [("GMT", "ORG", 0), ("OPERATION JUST CAUSE", "ORG", 0), ("PERUVIAN CITY", "GPE", 0),
                          ("1800", "DATE", 0)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
-        ("0530 GMT", "TIME"), ("OPERATION STEEL CURTAIN", "EVENT"), ("BOLIVIAN", "NORP"), ("1800 GMT", "TIME")]
+        ("0615 GMT", "TIME"), ("OPERATION JUST CAUSE", "EVENT"), ("PERUVIAN", "NORP"), ("1800 GMT", "TIME")]
 
 
 def test_a_verb_the_ner_took_into_a_name_is_cut_off(doc_with_ents):
-    doc = doc_with_ents("Some saw Pakistan as a haven for the Beijing-funded hotel, and Arabic-speaking Iraq.",
-                        [("Some saw Pakistan", "ORG", 0), ("the Beijing-funded", "FAC", 0),
+    doc = doc_with_ents("Many feared Iran as a patron of the Tehran-funded hotel, and Arabic-speaking Iraq.",
+                        [("Many feared Iran", "ORG", 0), ("the Tehran-funded", "FAC", 0),
                          ("Arabic-speaking Iraq", "LOC", 0)])
     for token in doc:
-        token.pos_ = {"saw": "VERB", "funded": "VERB", "speaking": "VERB"}.get(token.text, "PROPN")
+        token.pos_ = {"feared": "VERB", "funded": "VERB", "speaking": "VERB"}.get(token.text, "PROPN")
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
-        ("Pakistan", "ORG"), ("the Beijing", "FAC"), ("Arabic-speaking Iraq", "LOC")]
+        ("Iran", "ORG"), ("the Tehran", "FAC"), ("Arabic-speaking Iraq", "LOC")]
 
 
 def test_a_region_the_ner_left_out_is_a_location(doc_with_ents):

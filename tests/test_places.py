@@ -310,13 +310,13 @@ def test_a_country_that_qualifies_another_noun_gives_way_to_the_dateline_town(an
 def test_coordinates_are_a_location(blank_nlp):
     from pipeline.components.normalization import _coordinates
 
-    text = ("The raid hit Hibhib, at 33°47′N 44°30′E / 33.783°N 44.500°E / 33.783; 44.500, and a farm at "
-            "59°10′25″N 18°10′05″E.")
+    text = ("The raid hit the village, at 36°20′N 43°08′E / 36.333°N 43.133°E / 36.333; 43.133, and a farm at "
+            "48°51′24″N 2°21′03″E.")
     doc = blank_nlp(text)
     _coordinates(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [
-        ("33°47′N 44°30′E", "LOC"), ("33.783°N 44.500°E", "LOC"), ("33.783; 44.500", "LOC"),
-        ("59°10′25″N 18°10′05″E", "LOC")]
+        ("36°20′N 43°08′E", "LOC"), ("36.333°N 43.133°E", "LOC"), ("36.333; 43.133", "LOC"),
+        ("48°51′24″N 2°21′03″E", "LOC")]
     # A pair of decimals alone is a pair of figures, not a place.
     doc = blank_nlp("Shares rose 1.234; 5.678 were sold.")
     _coordinates(doc)
@@ -327,9 +327,9 @@ def test_a_town_the_ner_misread_is_a_place_of_the_articles_country(doc_with_ents
     from pipeline.components.normalization import _places_of_the_article
     from pipeline.normalize.actors import load_registry
 
-    text = ("Kurdish forces retook Sinjar in Iraq. Sinjar was empty. Morena and President Ramadi spoke; Carlos "
+    text = ("Army forces retook Samarra in Iraq. Samarra was empty. Morena and President Ramadi spoke; Carlos "
             "Mosul said the FMLN left Tikrit and Baiji, then mourned the assassinated Kirkuk.")
-    doc = doc_with_ents(text, [("Sinjar", "ORG", 0), ("Iraq", "GPE", 0), ("Sinjar", "PERSON", 1),
+    doc = doc_with_ents(text, [("Samarra", "ORG", 0), ("Iraq", "GPE", 0), ("Samarra", "PERSON", 1),
                                ("Morena", "ORG", 0), ("Ramadi", "PERSON", 0), ("Carlos Mosul", "PERSON", 0),
                                ("FMLN", "ORG", 0), ("Tikrit", "GPE", 0), ("Baiji", "PERSON", 0),
                                ("Kirkuk", "PERSON", 0)])
@@ -337,23 +337,23 @@ def test_a_town_the_ner_misread_is_a_place_of_the_articles_country(doc_with_ents
     # Morena is a town of India, not of Iraq; Ramadi follows a person's title; Mosul is a person's surname
     # here; the FMLN is a known armed group; Baiji stands in a list with a town, Kirkuk nowhere as a place.
     assert [(e.text, e.label_) for e in doc.ents] == [
-        ("Sinjar", "GPE"), ("Iraq", "GPE"), ("Sinjar", "GPE"), ("Morena", "ORG"), ("Ramadi", "PERSON"),
+        ("Samarra", "GPE"), ("Iraq", "GPE"), ("Samarra", "GPE"), ("Morena", "ORG"), ("Ramadi", "PERSON"),
         ("Carlos Mosul", "PERSON"), ("FMLN", "ORG"), ("Tikrit", "GPE"), ("Baiji", "GPE"), ("Kirkuk", "PERSON")]
     assert not _places_of_the_article(doc, load_gazetteer(), {}, load_registry(), None)
 
 
 def test_a_country_the_ner_left_out_is_a_place_in_cased_text(annotate):
-    doc = annotate("Leaders met for the 2016 UK-France Summit at Amiens. It bought sophisticated US drone technology.")
+    doc = annotate("Leaders met for the 2019 Germany-Poland Forum at Berlin. It bought sophisticated US radar technology.")
     gpe = [e.text for e in doc.ents if e.label_ == "GPE"]
-    assert "UK" in gpe and "France" in gpe and "US" in gpe
+    assert "Germany" in gpe and "Poland" in gpe and "US" in gpe
     doc = annotate("THE ARMY TOLD US THAT THE GUERRILLAS LEFT.")
     assert "US" not in [e.text for e in doc.ents]
 
 
 def test_the_words_that_type_a_town_are_not_its_name(annotate):
     doc = annotate("GUATEMALA CITY, 4 FEB 90 (ACAN-EFE) -- [TEXT] GUERRILLAS KILLED A PEASANT IN THE CITY OF\n"
-                   "FLORES, IN THE NORTHERN EL PETEN DEPARTMENT.")
-    assert "FLORES" in [e.text for e in doc.ents if e.label_ == "GPE"]
+                   "COBAN, IN THE NORTHERN ALTA VERAPAZ DEPARTMENT.")
+    assert "COBAN" in [e.text for e in doc.ents if e.label_ == "GPE"]
     assert not [e for e in doc.ents if e.text.startswith("CITY")]
 
 
@@ -361,31 +361,31 @@ def test_a_province_read_as_a_region_is_a_gpe(doc_with_ents):
     from pipeline.components.normalization import _places_of_the_article
     from pipeline.normalize.actors import load_registry
 
-    doc = doc_with_ents("Marines fought in Al Anbar and the Euphrates River Valley of Iraq.",
-                        [("Al Anbar", "LOC", 0), ("Euphrates River Valley", "LOC", 0), ("Iraq", "GPE", 0)])
+    doc = doc_with_ents("Marines fought in Al Muthanna and the Euphrates River Valley of Iraq.",
+                        [("Al Muthanna", "LOC", 0), ("Euphrates River Valley", "LOC", 0), ("Iraq", "GPE", 0)])
     assert _places_of_the_article(doc, load_gazetteer(), {"IQ": 2.0}, load_registry(), None)
-    assert [(e.text, e.label_) for e in doc.ents] == [("Al Anbar", "GPE"), ("Euphrates River Valley", "LOC"),
+    assert [(e.text, e.label_) for e in doc.ents] == [("Al Muthanna", "GPE"), ("Euphrates River Valley", "LOC"),
                                                       ("Iraq", "GPE")]
 
 
 def test_a_place_name_the_ner_began_late_is_completed(doc_with_ents):
     from pipeline.components.normalization import _find_places
 
-    doc = doc_with_ents("A bomb went off in Dera Ismail Khan district and in Kabul.",
+    doc = doc_with_ents("A bomb went off in Dera Ghazi Khan district and in Kabul.",
                         [("Khan district", "GPE", 0), ("Kabul", "GPE", 0)])
     _find_places(doc, load_gazetteer())
-    assert [(e.text, e.label_) for e in doc.ents] == [("Dera Ismail Khan district", "GPE"), ("Kabul", "GPE")]
+    assert [(e.text, e.label_) for e in doc.ents] == [("Dera Ghazi Khan district", "GPE"), ("Kabul", "GPE")]
 
 
 def test_a_town_read_as_a_region_and_a_nationality_read_for_a_province(doc_with_ents):
     from pipeline.components.normalization import _places_of_the_article
     from pipeline.normalize.actors import load_registry
 
-    doc = doc_with_ents("Migrants camp near Calais in France; Punjab-based groups and Punjab police.",
-                        [("Calais", "LOC", 0), ("France", "GPE", 0), ("Punjab", "NORP", 0), ("Punjab", "NORP", 1)])
+    doc = doc_with_ents("Migrants camp near Dunkirk in France; Sindh-based groups and Sindh police.",
+                        [("Dunkirk", "LOC", 0), ("France", "GPE", 0), ("Sindh", "NORP", 0), ("Sindh", "NORP", 1)])
     assert _places_of_the_article(doc, load_gazetteer(), {"FR": 2.0}, load_registry(), None)
-    assert [(e.text, e.label_) for e in doc.ents][:2] == [("Calais", "GPE"), ("France", "GPE")]
-    doc = doc_with_ents("Punjab-based groups met Punjab police in Pakistan.",
-                        [("Punjab", "NORP", 0), ("Punjab", "NORP", 1), ("Pakistan", "GPE", 0)])
+    assert [(e.text, e.label_) for e in doc.ents][:2] == [("Dunkirk", "GPE"), ("France", "GPE")]
+    doc = doc_with_ents("Sindh-based groups met Sindh police in Pakistan.",
+                        [("Sindh", "NORP", 0), ("Sindh", "NORP", 1), ("Pakistan", "GPE", 0)])
     assert _places_of_the_article(doc, load_gazetteer(), {"PK": 2.0}, load_registry(), None)
-    assert [(e.text, e.label_) for e in doc.ents] == [("Punjab", "GPE"), ("Punjab", "GPE"), ("Pakistan", "GPE")]
+    assert [(e.text, e.label_) for e in doc.ents] == [("Sindh", "GPE"), ("Sindh", "GPE"), ("Pakistan", "GPE")]
