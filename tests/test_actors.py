@@ -194,3 +194,12 @@ def test_a_force_described_by_its_people_in_capitals_is_no_org(annotate):
     doc = annotate("PANAMA CITY, 20 DEC 89 -- [TEXT] U.S. TROOPS ATTACKED THE HEADQUARTERS LAST NIGHT.")
     assert "U.S. TROOPS" not in [e.text for e in doc.ents if e.label_ == "ORG"]
     assert "U.S." in [e.text for e in doc.ents if e.label_ == "GPE"]
+
+
+def test_a_nominal_actor_keeps_its_numeral_and_adjectives_but_not_a_hedge(annotate):
+    doc = annotate("Presumed urban guerrillas and more than six unidentified men fired on the convoy. "
+                   "Later, rebels kidnapped two policemen.")
+    actors = {span.text for span in doc.spans[ACTORS_KEY]}
+    assert "urban guerrillas" in actors and "Presumed urban guerrillas" not in actors
+    assert "more than six unidentified men" in actors
+    assert "two policemen" in actors

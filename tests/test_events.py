@@ -267,3 +267,45 @@ def test_a_bomb_thrown_or_planted_at_a_facility_strikes_it(annotate):
     assert ("target", "economy ministry") in {(a.role, a.span.text) for e in _events(doc) for a in e.arguments}
     doc = annotate("A bomb exploded in Lima.")
     assert not [a for e in _events(doc) for a in e.arguments if a.role == "target"]
+
+
+def _roles(event):
+    return {(a.role, a.span.text) for a in event.arguments}
+
+
+@pytest.mark.parametrize("text,agent", [
+    ("Rebels tried to kill a judge in Cuzco.", "Rebels"),
+    ("THE GUNMEN ATTEMPTED TO KIDNAP A BANKER IN QUITO.", "GUNMEN"),
+])
+def test_the_subject_of_a_verb_of_trying_does_the_act(annotate, text, agent):
+    (event,) = _events(annotate(text))
+    assert any(role == "perpetrator" and agent in span for role, span in _roles(event))
+
+
+def test_someone_ordered_to_act_is_not_the_one_who_orders(annotate):
+    (event,) = _events(annotate("The colonel ordered the soldiers to kill the prisoners."))
+    assert ("victim", "prisoners") in _roles(event)
+    assert not any(role == "perpetrator" and "colonel" in span for role, span in _roles(event))
+
+
+def test_a_victim_described_and_then_named_is_the_name(annotate):
+    (event,) = _events(annotate("Gunmen killed a journalist, Carlos Mendoza, in Cali on Friday."))
+    roles = _roles(event)
+    assert ("victim", "Carlos Mendoza") in roles and ("victim", "a journalist") not in roles
+
+
+@pytest.mark.parametrize("text,group", [
+    ("The ELN claimed responsibility for the attack on the oil pipeline.", "ELN"),
+    ("POLICE BLAMED THE FMLN FOR THE BOMBING OF THE BUS.", "FMLN"),
+    ("The ambush was attributed to the Shining Path.", "Shining Path"),
+])
+def test_whoever_claims_or_is_blamed_for_an_act_is_its_perpetrator(annotate, text, group):
+    (event,) = _events(annotate(text))
+    assert any(role.startswith("perpetrator") and group in span for role, span in _roles(event))
+
+
+def test_a_section_label_after_the_dateline_takes_no_part(annotate):
+    doc = annotate("QUITO, 9 JUN 89 (RADIO CANAL 4) -- [EXCERPTS] THE REBELS TODAY CLAIMED RESPONSIBILITY FOR THE "
+                   "MURDER OF A JUDGE.")
+    (event,) = _events(doc)
+    assert not any("EXCERPTS" in span for _, span in _roles(event))

@@ -25,6 +25,10 @@ def test_photo_caption_paragraph_is_flagged_and_kept_apart(sentence_nlp):
 def test_wire_dateline_and_byline(sentence_nlp):
     doc = sentence_nlp("LIMA, 3 MAR 90 (EFE) -- [TEXT] GUERRILLAS BURNED A BUS IN AYACUCHO.")
     assert [s.label_ for s in doc.spans[BOILERPLATE_KEY]] == ["DATELINE"]
+    # a source with a number and a section label other than [TEXT]: the label is the dateline's, not the story's
+    doc = sentence_nlp("QUITO, 9 JUN 89 (RADIO CANAL 4) -- [EXCERPT] REBELS CLAIMED RESPONSIBILITY FOR THE ATTACK.")
+    (dateline,) = doc.spans[BOILERPLATE_KEY]
+    assert dateline.label_ == "DATELINE" and dateline.text.rstrip().endswith("[EXCERPT]")
     doc = sentence_nlp("By Maria Lopez\n\nA bomb exploded in Bogota on Friday.")
     assert [s.label_ for s in doc.spans[BOILERPLATE_KEY]] == ["BYLINE"]
 

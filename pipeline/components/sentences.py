@@ -18,7 +18,8 @@ _CREDIT = re.compile(r"(?:\(|\b)(?:photo|image|picture|video|credit|photograph)s
                      re.IGNORECASE)
 # "GUATEMALA CITY, 4 FEB 90 (ACAN-EFE) -- [TEXT]", "KABUL (Reuters) -", "ISLAMABAD, Dec 23 (AP) —"
 _DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z .'-]{1,40}(?:,\s*[^\n(]{1,30})?\s*\([A-Za-z][A-Za-z .&/-]{0,30}\)\s*(?:--|—|–|-)\s*(?:\[TEXT\]\s*)?"
+    r"^\s*[A-Z][A-Za-z .'-]{1,40}(?:,\s*[^\n(]{1,30})?\s*\([A-Za-z][A-Za-z0-9 .&/-]{0,30}\)\s*(?:--|—|–|-)\s*"
+    r"(?:\[[A-Z]+(?: [A-Z]+)?\]\s*)?"  # MUC-4's section label: [TEXT], [EXCERPTS], [COMMUNIQUE]
 )
 _BYLINE = re.compile(r"^\s*(?:By|BY)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*(?:,[^\n]{0,40})?$")
 
