@@ -299,8 +299,9 @@ def test_a_victim_described_and_then_named_is_the_name(annotate):
     ("POLICE BLAMED THE FMLN FOR THE BOMBING OF THE BUS.", "FMLN"),
     ("The ambush was attributed to the Shining Path.", "Shining Path"),
 ])
-def test_whoever_claims_or_is_blamed_for_an_act_is_its_perpetrator(annotate, text, group):
-    (event,) = _events(annotate(text))
+def test_whoever_claims_or_is_blamed_for_an_act_is_its_perpetrator(nlp, text, group):
+    # the shipped pipeline: text in capitals gets its lemmas ("BLAMED" -> "blame") from news_truecased_syntax
+    (event,) = _events(nlp(text))
     assert any(role.startswith("perpetrator") and group in span for role, span in _roles(event))
 
 

@@ -168,6 +168,7 @@ class NewsActors:
 # description (MUC-4's fillers leave them out too).
 HEDGE_WORDS = frozenset({"alleged", "presumed", "suspected", "supposed", "purported", "reported", "possible"})
 _MODIFIER_POS = {"ADJ", "NUM", "NOUN", "PROPN", "VERB", "ADV"}
+_MODIFIER_DEPS = {"amod", "nummod", "compound", "advmod", "quantmod"}
 
 
 def with_modifiers(span: Span) -> Span:
@@ -178,19 +179,17 @@ def with_modifiers(span: Span) -> Span:
     doc = span.doc
     if not doc.has_annotation("DEP"):
         return span
-    root = span.root
     start = span.start
-    while start > 0:
-        word = doc[start - 1]
-        if word.pos_ not in _MODIFIER_POS and word.dep_ != "quantmod" or word.lower_ in HEDGE_WORDS or word.ent_type_ in {"ORG", "PERSON", "GPE", "FAC"} \
-                or "\n" in word.whitespace_ or word.head.i not in range(start - 1, root.i + 1) \
-                or not (word.dep_ in {"amod", "nummod", "compound", "advmod", "quantmod"} or word.head.i == root.i):
-            break
+    while start > 0 and _modifies(doc[start - 1], span.root):
         start -= 1
-    if start == span.start:
-        return span
-    extended = Span(doc, start, span.end, label=span.label)
-    return extended
+    return span if start == span.start else Span(doc, start, span.end, label=span.label)
+
+
+def _modifies(word, root) -> bool:
+    """``word``, just before a mention headed by ``root``, is a modifier inside its noun phrase on the same line."""
+    return (word.pos_ in _MODIFIER_POS or word.dep_ == "quantmod") and word.lower_ not in HEDGE_WORDS \
+        and word.ent_type_ not in {"ORG", "PERSON", "GPE", "FAC"} and "\n" not in word.whitespace_ \
+        and word.i < word.head.i <= root.i and (word.dep_ in _MODIFIER_DEPS or word.head.i == root.i)
 
 
 def _resolve_places(spans: list[Span], context: list[Span]) -> None:

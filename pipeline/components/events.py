@@ -480,24 +480,17 @@ def _held_responsible(trigger: Token) -> list[Token]:
     head = trigger.head
     if trigger.dep_ == "pobj" and head.lower_ == "for":
         owner = head.head
-        if _lemma_in(owner, RESPONSIBILITY_NOUNS) and owner.head.pos_ in {"VERB", "AUX"}:
+        if owner.lemma_.lower() in RESPONSIBILITY_NOUNS and owner.head.pos_ in {"VERB", "AUX"}:
             return [c for c in owner.head.children if c.dep_ == "nsubj"]  # X claimed/assumed responsibility for it
-        if owner.pos_ == "VERB" and _lemma_in(owner, BLAME_VERBS):
+        if owner.pos_ == "VERB" and owner.lemma_.lower() in BLAME_VERBS:
             return [c for c in owner.children if c.dep_ in {"dobj", "nsubjpass"}]  # blamed X for it
         if owner.pos_ == "ADJ" and owner.lower_ == "responsible" and owner.head.pos_ in {"VERB", "AUX"}:
             return [c for c in owner.head.children if c.dep_ in {"dobj", "nsubj", "nsubjpass"}
                     and c.pos_ != "PRON"]  # held X responsible for it / X was responsible for it
-    if trigger.dep_ in {"dobj", "nsubjpass"} and _lemma_in(head, {"attribute", "ascribe", "blame"}):
+    if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in {"attribute", "ascribe", "blame"}:
         return [c for p in head.children if p.dep_ in {"prep", "dative"} and p.lower_ in {"to", "on"}
                 for c in p.children if c.dep_ == "pobj"]  # attributed it to X, blamed it on X
     return []
-
-
-def _lemma_in(token: Token, lemmas: set[str]) -> bool:
-    """The word is one of ``lemmas``, inflected or not: a lemmatizer reading capitals may leave "BLAMED" as it is."""
-    word = token.lower_
-    stems = {word, word[:-1], word[:-2], word[:-3], word[:-3] + "e"}  # -s/-d, -ed/-es, -ing
-    return token.lemma_.lower() in lemmas or bool(stems & lemmas)
 
 
 def _named_by_apposition(token: Token) -> list[Token]:
