@@ -1,4 +1,6 @@
-from pipeline.components.actors import ACTORS_KEY
+from spacy.tokens import Doc, Span
+
+from pipeline.components.actors import ACTORS_KEY, with_modifiers
 from pipeline.normalize.actors import ActorRegistry, canonical_from_text, guess_actor_type, load_registry
 
 
@@ -203,3 +205,14 @@ def test_a_nominal_actor_keeps_its_numeral_and_adjectives_but_not_a_hedge(annota
     assert "urban guerrillas" in actors and "Presumed urban guerrillas" not in actors
     assert "more than six unidentified men" in actors
     assert "two policemen" in actors
+
+
+def test_a_nominal_actor_that_starts_inside_a_name_starts_after_it():
+    from spacy.lang.en import English
+
+    words = ["armed", "Red", "Hand", "fighters", "attacked"]
+    doc = Doc(English().vocab, words=words, heads=[3, 2, 3, 4, 4], deps=["amod", "compound", "compound", "nsubj", "ROOT"],
+              pos=["ADJ", "PROPN", "PROPN", "NOUN", "VERB"], ents=["O", "B-ORG", "I-ORG", "O", "O"])
+    assert with_modifiers(Span(doc, 2, 4, label="ACTOR")).text == "fighters"
+    # a mention after the name keeps what modifies it short of the name
+    assert with_modifiers(Span(doc, 3, 4, label="ACTOR")).text == "fighters"

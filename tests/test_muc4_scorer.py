@@ -97,6 +97,15 @@ def test_make_template_maps_our_roles_and_drops_duplicates_and_unscored_roles():
     assert template == Template("forced work stoppage", {"PerpOrg": (("fmln",),)})
 
 
+def test_a_target_is_written_without_its_count_as_muc4_phys_tgt_id():
+    template = make_template("BOMBING", [("target", "Four buses"), ("target", "some 15 market stalls"),
+                                         ("target", "several kiosks"), ("target", "one of the trains"),
+                                         ("perpetrator", "two gunmen")])
+    assert template.entities("Target") == (("buses",), ("market stalls",), ("kiosks",), ("one of trains",))
+    # MUC-4 has no count slot for perpetrators: their count stays
+    assert template.entities("PerpInd") == (("two gunmen",),)
+
+
 def test_reading_gtt_drops_empty_entities_and_repeated_templates(tmp_path):
     row = {"docid": "TST1-MUC3-0001", "doctext": "guerrillas attacked the farm.",
            "templates": [{"incident_type": "attack", "PerpInd": [[["guerrillas", 0]], []], "Target": [],

@@ -389,3 +389,16 @@ def test_a_town_read_as_a_region_and_a_nationality_read_for_a_province(doc_with_
                         [("Sindh", "NORP", 0), ("Sindh", "NORP", 1), ("Pakistan", "GPE", 0)])
     assert _places_of_the_article(doc, load_gazetteer(), {"PK": 2.0}, load_registry(), None)
     assert [(e.text, e.label_) for e in doc.ents] == [("Sindh", "GPE"), ("Sindh", "GPE"), ("Pakistan", "GPE")]
+
+
+def test_a_town_named_to_measure_a_distance_from_is_not_where_it_happened(annotate):
+    text = ("BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nGUERRILLAS ATTACKED A POLICE STATION YESTERDAY IN NEIVA, "
+            "250 KM SOUTHWEST OF BOGOTA.\n\nTHE SAME NIGHT, REBELS KIDNAPPED A RANCHER.")
+    _, events = _event_locations(annotate, text)
+    assert events["ATTACKED"].name == "Neiva"
+    # The kidnapping names no place: the story's nearest place, not the landmark named after it.
+    assert events["KIDNAPPED"].name == "Neiva"
+    # A landmark close by is where a report places the event ("7 KM FROM NEIVA").
+    _, events = _event_locations(annotate, "BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nREBELS KIDNAPPED A "
+                                           "RANCHER ON A FARM 7 KM FROM NEIVA.")
+    assert events["KIDNAPPED"].name == "Neiva"

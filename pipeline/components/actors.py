@@ -175,11 +175,16 @@ def with_modifiers(span: Span) -> Span:
     """An actor mention with the numeral and adjectives of its noun phrase (GUIDELINES.md 2: "two soldiers",
     "URBAN GUERRILLAS", "the unidentified men"), which a recogniser trained on few such phrases leaves out;
     not the determiner, a hedge ("presumed"), nor a name in front ("FMLN GUERRILLAS": the group is its own
-    entity, and the perpetrator's organisation). Needs the parse."""
+    entity, and the perpetrator's organisation), nor the end of one. Needs the parse."""
     doc = span.doc
     if not doc.has_annotation("DEP"):
         return span
     start = span.start
+    # A mention that starts inside a name ("SHINING [PATH TERRORISTS]") starts after it, as one with the
+    # name in front would: the name is the group's own entity.
+    name = next((e for e in doc.ents if e.start < start < e.end < span.end), None)
+    if name is not None:
+        return Span(doc, name.end, span.end, label=span.label)
     while start > 0 and _modifies(doc[start - 1], span.root):
         start -= 1
     return span if start == span.start else Span(doc, start, span.end, label=span.label)

@@ -107,12 +107,29 @@ def read_predictions(path: Path) -> dict[str, list[Template]]:
     return predictions
 
 
+# A count in front of a physical target: "three tank trucks", "some 20 food stands", "several stores".
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
+          r"dozens?|hundreds)"
+_TARGET_COUNT = re.compile(rf"^(?:(?:(?:some|about|around|approximately|nearly|almost|over|more than|at least|up to)\s+)?"
+                           rf"{_NUMBER}(?:\s+{_NUMBER})*|several|various|numerous|many)\s+(?!of\b)")
+
+
+def without_count(mention: str) -> str:
+    """A normalised target mention without its count, as MUC-4 writes PHYS TGT: ID ("three tank trucks" ->
+    "tank trucks"): the count goes to PHYS TGT: NUMBER, a slot GTT does not score. "one of the vehicles"
+    keeps its words (a part, not a count)."""
+    return _TARGET_COUNT.sub("", mention) or mention
+
+
 def make_template(event_type: str, arguments: Iterable[tuple[str, str]]) -> Template:
     """A predicted event as a template: our type ("FORCED_WORK_STOPPAGE" -> "forced work stoppage") and one
-    single-mention entity per distinct (slot, normalised string); location and date are not scored."""
+    single-mention entity per distinct (slot, normalised string); location and date are not scored. A
+    target is written without its count (``without_count``)."""
     fillers: dict[str, list[Entity]] = {}
     for role, text in arguments:
         slot, mention = RECORD_ROLE_SLOTS.get(role), normalize_mention(text)
+        if slot == "Target":
+            mention = without_count(mention)
         if slot and mention and (mention,) not in fillers.setdefault(slot, []):
             fillers[slot].append((mention,))
     return Template(event_type.lower().replace("_", " "), {slot: tuple(v) for slot, v in fillers.items()})
