@@ -32,6 +32,23 @@ def test_features_say_what_the_rules_saw_of_each_event():
     assert clash["trigger=clash"] == 1.0 and "has_perpetrator" not in clash and clash["first_sentence"] == 0.0
 
 
+def test_features_say_who_struck_whom():
+    from spacy.tokens import Doc
+
+    words = ["Rebels", "ambushed", "an", "army", "patrol", ".", "Gunmen", "shot", "a", "judge", "."]
+    doc = Doc(English().vocab, words=words, heads=[1, 1, 4, 4, 1, 1, 7, 7, 9, 7, 7],
+              deps=["nsubj", "ROOT", "det", "compound", "dobj", "punct", "nsubj", "ROOT", "det", "dobj", "punct"],
+              lemmas=["rebel", "ambush", "an", "army", "patrol", ".", "gunman", "shoot", "a", "judge", "."])
+    first, second = list(doc.sents)
+    ambush = EventMention("ATTACK", doc[1:2], first, [EventArgument("perpetrator", doc[0:1]),
+                                                      EventArgument("victim", doc[3:5])])
+    shooting = EventMention("ATTACK", doc[7:8], second, [EventArgument("victim", doc[9:10])])
+    ambush_features, shooting_features = event_features(doc, [ambush, shooting])
+    assert ambush_features["perpetrator_type=armed_group"] == 1.0 and ambush_features["perpetrator_head=rebel"] == 1.0
+    assert ambush_features["struck_type=state_security"] == 1.0 and ambush_features["struck_head=patrol"] == 1.0
+    assert shooting_features["struck_head=judge"] == 1.0 and "struck_type=state_security" not in shooting_features
+
+
 def test_the_filter_sets_each_events_confidence_and_drops_only_when_asked():
     weights = {"bias": -1.0, "trigger=attack": 3.0, "trigger=clash": -2.0}
     kept = EventFilter("news_event_filter", threshold=0.5, weights=weights)(_doc_with_events())

@@ -377,6 +377,15 @@ def test_a_place_name_the_ner_began_late_is_completed(doc_with_ents):
     assert [(e.text, e.label_) for e in doc.ents] == [("Dera Ghazi Khan district", "GPE"), ("Kabul", "GPE")]
 
 
+def test_a_name_the_text_types_as_a_village_is_a_place_whatever_the_ner_read(doc_with_ents):
+    from pipeline.components.normalization import _find_places
+
+    doc = doc_with_ents("Rebels entered the small village of Qarlokh and the Department of Justice protested.",
+                        [("Qarlokh", "ORG", 0), ("Justice", "ORG", 0)])
+    _find_places(doc, load_gazetteer())
+    assert [(e.text, e.label_) for e in doc.ents] == [("Qarlokh", "GPE"), ("Justice", "ORG")]
+
+
 def test_a_town_read_as_a_region_and_a_nationality_read_for_a_province(doc_with_ents):
     from pipeline.components.normalization import _places_of_the_article
     from pipeline.normalize.actors import load_registry

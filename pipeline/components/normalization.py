@@ -429,7 +429,8 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
             key = place_key(ent.text)
             typed = " " in key and key.rsplit(" ", 1)[1] in PLACE_NOUNS
             if place is not None and (place.kind == "country" or typed or (_locative(doc, ent.start, ent.end)
-                                                                           and _notable(place))):
+                                                                           and _notable(place))) \
+                    or _named_settlement(doc, ent):
                 ent = Span(doc, ent.start, ent.end, label="GPE")
                 changed = True
         if ent.label_ in {"GPE", "LOC"}:
@@ -474,6 +475,22 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
     entities, relabelled = _one_sense(doc, entities, gazetteer)
     if changed or relabelled:
         doc.ents = sorted(entities, key=lambda e: e.start)
+
+
+# Nouns of a settlement that a name after "the ... of" is the name of: "THE VILLAGE OF CHINCHIPE". Not
+# "department" or "state", which also name ministries ("THE DEPARTMENT OF JUSTICE").
+NAMED_SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "hamlet", "municipality", "township", "canton",
+                                    "settlement", "port"})
+
+
+def _named_settlement(doc: Doc, ent: Span) -> bool:
+    """The text types the name as a town or village ("THE VILLAGE OF CHINCHIPE", "THE SMALL TOWN OF X"),
+    known to the gazetteer or not: a place, whatever the NER read it as."""
+    i = ent.start
+    noun = doc[i - 2] if i >= 2 else None
+    return i >= 3 and doc[i - 1].lower_ == "of" and (noun.lemma_ or noun.lower_).lower() in NAMED_SETTLEMENT_NOUNS \
+        and any(t.lower_ == "the" for t in doc[max(0, i - 5):i - 2]) and all(t.is_alpha or t.text in {"-", "'"}
+                                                                             for t in ent)
 
 
 # Labels a town's name may get from a NER that has not seen it: "Sinjar" as an ORG, "Karabilah" as a PERSON.
