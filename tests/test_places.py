@@ -411,3 +411,10 @@ def test_a_town_named_to_measure_a_distance_from_is_not_where_it_happened(annota
     _, events = _event_locations(annotate, "BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nREBELS KIDNAPPED A "
                                            "RANCHER ON A FARM 7 KM FROM NEIVA.")
     assert events["KIDNAPPED"].name == "Neiva"
+
+
+def test_a_report_filed_abroad_is_placed_in_the_town_it_names_after_the_event(annotate):
+    text = ("MEXICO CITY (MEXICO), 3 MAR 90 (EFE) -- [TEXT] GUATEMALAN GUERRILLAS TODAY ATTACKED A GUATEMALAN "
+            "ARMY TRUCK.\n\nTHE GUERRILLAS HAVE OPERATED FOR MONTHS IN QUETZALTENANGO.")
+    _, events = _event_locations(annotate, text)
+    assert (events["ATTACKED"].name, events["ATTACKED"].country_code) == ("Quetzaltenango", "GT")
