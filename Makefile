@@ -133,8 +133,7 @@ train-events-trf: install
 # The event filter (configs/event_filter.cfg): MUC-4 train through the pipeline with the NER and the event
 # extractor above; a logistic regression on the rule events' features, its threshold by out-of-fold
 # MUC-4 micro-F1 -> models/event_filter/. About 10 minutes on 2 cores.
-$(EVENT_FILTER_MODEL): configs/event_filter.cfg pipeline/components/event_filter.py pipeline/training/event_filter.py \
-		$(NER_MODELS) $(EVENTS_MODEL) | install
+$(EVENT_FILTER_MODEL): configs/event_filter.cfg $(NER_MODELS) $(EVENTS_MODEL) | install
 	mkdir -p $(MODELS)
 	$(TRAIN_ENV) $(WITH_MODELS) $(PY) -m pipeline.training.event_filter configs/event_filter.cfg \
 		--output $(MODELS)/event_filter --paths.muc4_train $(MUC4)/gtt/train.jsonl
