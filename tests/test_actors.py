@@ -214,5 +214,20 @@ def test_a_nominal_actor_that_starts_inside_a_name_starts_after_it():
     doc = Doc(English().vocab, words=words, heads=[3, 2, 3, 4, 4], deps=["amod", "compound", "compound", "nsubj", "ROOT"],
               pos=["ADJ", "PROPN", "PROPN", "NOUN", "VERB"], ents=["O", "B-ORG", "I-ORG", "O", "O"])
     assert with_modifiers(Span(doc, 2, 4, label="ACTOR")).text == "fighters"
-    # a mention after the name keeps what modifies it short of the name
+    # a mention after the name keeps what modifies it short of the name, and one that begins with it drops it
     assert with_modifiers(Span(doc, 3, 4, label="ACTOR")).text == "fighters"
+    assert with_modifiers(Span(doc, 1, 4, label="ACTOR")).text == "fighters"
+
+
+def test_a_recognised_actor_drops_a_hedge_and_a_time_in_front():
+    from spacy.lang.en import English
+
+    words = ["Sunday", "presumed", "urban", "rebels", "fired"]
+    doc = Doc(English().vocab, words=words, heads=[3, 3, 3, 4, 4], deps=["npadvmod", "amod", "amod", "nsubj", "ROOT"],
+              pos=["PROPN", "VERB", "ADJ", "NOUN", "VERB"], ents=["B-DATE", "O", "O", "O", "O"])
+    assert with_modifiers(Span(doc, 1, 4, label="ACTOR")).text == "urban rebels"
+    assert with_modifiers(Span(doc, 2, 4, label="ACTOR")).text == "urban rebels"
+    doc = Doc(English().vocab, words=["Sunday", "morning", "rebels", "fired"], heads=[2, 2, 3, 3],
+              deps=["compound", "compound", "nsubj", "ROOT"], pos=["PROPN", "NOUN", "NOUN", "VERB"],
+              ents=["B-TIME", "I-TIME", "O", "O"])
+    assert with_modifiers(Span(doc, 2, 3, label="ACTOR")).text == "rebels"

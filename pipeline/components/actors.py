@@ -169,13 +169,16 @@ class NewsActors:
 HEDGE_WORDS = frozenset({"alleged", "presumed", "suspected", "supposed", "purported", "reported", "possible"})
 _MODIFIER_POS = {"ADJ", "NUM", "NOUN", "PROPN", "VERB", "ADV"}
 _MODIFIER_DEPS = {"amod", "nummod", "compound", "advmod", "quantmod"}
+# Names and times in front of a description are no part of it: "FMLN GUERRILLAS", "EARLY SUNDAY MORNING TERRORISTS".
+_NOT_MODIFIERS = {"ORG", "PERSON", "GPE", "FAC", "DATE", "TIME"}
 
 
 def with_modifiers(span: Span) -> Span:
     """An actor mention with the numeral and adjectives of its noun phrase (GUIDELINES.md 2: "two soldiers",
     "URBAN GUERRILLAS", "the unidentified men"), which a recogniser trained on few such phrases leaves out;
     not the determiner, a hedge ("presumed"), nor a name in front ("FMLN GUERRILLAS": the group is its own
-    entity, and the perpetrator's organisation), nor the end of one. Needs the parse."""
+    entity, and the perpetrator's organisation), nor the end of one, nor a time ("SUNDAY MORNING"). Needs the
+    parse."""
     doc = span.doc
     if not doc.has_annotation("DEP"):
         return span
@@ -185,6 +188,15 @@ def with_modifiers(span: Span) -> Span:
     name = next((e for e in doc.ents if e.start < start < e.end < span.end), None)
     if name is not None:
         return Span(doc, name.end, span.end, label=span.label)
+    # The recogniser's own span may begin with a hedge ("PRESUMED URBAN GUERRILLAS") or a group's name
+    # ("FMLN TERRORISTS"): the description starts after them.
+    while start < span.end - 1 and doc[start].lower_ in HEDGE_WORDS:
+        start += 1
+    name = next((e for e in doc.ents if e.start == start and e.end < span.end and e.label_ == "ORG"), None)
+    if name is not None:
+        start = name.end
+    if start != span.start:
+        return Span(doc, start, span.end, label=span.label)
     while start > 0 and _modifies(doc[start - 1], span.root):
         start -= 1
     return span if start == span.start else Span(doc, start, span.end, label=span.label)
@@ -193,7 +205,7 @@ def with_modifiers(span: Span) -> Span:
 def _modifies(word, root) -> bool:
     """``word``, just before a mention headed by ``root``, is a modifier inside its noun phrase on the same line."""
     return (word.pos_ in _MODIFIER_POS or word.dep_ == "quantmod") and word.lower_ not in HEDGE_WORDS \
-        and word.ent_type_ not in {"ORG", "PERSON", "GPE", "FAC"} and "\n" not in word.whitespace_ \
+        and word.ent_type_ not in _NOT_MODIFIERS and "\n" not in word.whitespace_ \
         and word.i < word.head.i <= root.i and (word.dep_ in _MODIFIER_DEPS or word.head.i == root.i)
 
 
