@@ -92,6 +92,20 @@ def test_aggregate_status_and_casualty_qualifiers(annotate):
     assert attempted.status == "attempted"
 
 
+def test_a_past_incident_recalled_as_context_is_background(annotate):
+    doc = annotate("Gunmen shot dead a judge in Mardan on Monday. "
+                   "Villagers have feared the militias since the 1998 massacre. "
+                   "In June, militants killed four policemen in Peshawar.", published="2022-10-12")
+    assert [(e.trigger.text, e.kind) for e in _events(doc)] == [
+        ("shot", "incident"), ("massacre", "background"), ("killed", "background")]
+    doc = annotate("Police reopened the murder case of a judge. Soldiers arrived a year after the bombing.",
+                   published="2022-10-12")
+    assert [(e.trigger.text, e.kind) for e in _events(doc)] == [("murder", "background"), ("bombing", "background")]
+    # Without a publication date only the words say so: "In June" could be this month.
+    doc = annotate("In June, militants killed four policemen in Peshawar.")
+    assert [e.kind for e in _events(doc)] == ["incident"]
+
+
 def test_non_event_senses_are_not_triggers(annotate):
     doc = annotate("The fire spread through the forest. Workers went on a hunger strike. "
                    "The company executed its plan. He bought a gun.")

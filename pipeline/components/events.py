@@ -11,7 +11,9 @@ armed group only, that group is the responsible organisation of the acts of its 
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Iterator, Optional
 
 from spacy.language import Language
@@ -19,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import ACTOR_NOUNS, ACTORS_KEY
 from .event_location import incident_place, part_name
-from .normalization import SETTLEMENT_NOUNS
+from .normalization import SETTLEMENT_NOUNS, publication_date
 from .sentences import in_boilerplate
 
 EVENTS_KEY = "events"
@@ -131,6 +133,8 @@ class RuleEventExtractor:
             event.type = "BOMBING"  # an attack with dynamite or a bomb is a bombing (MUC-4, ACLED "explosions")
         event.subtype = _subtype(event.type, [t for t, _ in triggers], event.arguments)
         event.kind = _kind(triggers)
+        if event.kind == "incident" and _recalled(main):
+            event.kind = "background"
         event.status = _status(main, sentence)
         event.confidence = min(0.9, 0.4 + 0.1 * len({a.role for a in event.arguments}))
         return event
@@ -682,6 +686,62 @@ def _kind(triggers: list[tuple[Token, str]]) -> str:
     if plural_counted or (nouns and not verbs and all(t.tag_ == "NNS" for t in nouns)):
         return "aggregate"
     return "incident"
+
+
+# Nouns for a matter that an earlier incident gives its name to: "THE JESUITS' MURDER CASE".
+CASE_NOUNS = {"case", "trial", "investigation", "inquiry", "probe", "anniversary"}
+TIME_UNITS = {"day", "week", "month", "year", "decade"}
+# An incident dated more than this many days before the article's publication is recalled, not reported.
+RECALLED_AFTER_DAYS = 30
+
+
+def _recalled(trigger: Token) -> bool:
+    """A past incident recalled as context, not the article's news (GUIDELINES.md, Kind: ``background``):
+    "SINCE THE 1932 MASSACRE", "A SCANT 1 MONTH AFTER THE MURDER OF ...", "THE JESUITS' MURDER CASE", or an
+    incident whose own date lies over a month before the article was published ("In July, nine officials were
+    killed" in an October article). An older incident the article brings news of is told with a recent date
+    or none, and stays an incident."""
+    head = trigger.head
+    if trigger.pos_ == "NOUN":
+        if trigger.dep_ == "pobj" and head.lower_ == "since":
+            return True
+        if trigger.dep_ == "pobj" and head.lower_ in {"after", "before"} \
+                and any(c.dep_ == "npadvmod" and c.lemma_.lower() in TIME_UNITS for c in head.children):
+            return True
+        if trigger.dep_ == "compound" and head.lemma_.lower() in CASE_NOUNS:
+            return True
+        if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() == "anniversary":
+            return True
+    published = publication_date(trigger.doc)
+    if published is None:
+        return False
+    dates = [_last_day(timex.value) for ent in trigger.doc.ents if ent.label_ == "DATE"
+             and (timex := getattr(ent._, "timex", None)) is not None and _dates_the(ent, trigger)]
+    dates = [d for d in dates if d is not None]
+    return bool(dates) and max(dates) < published - timedelta(days=RECALLED_AFTER_DAYS)
+
+
+def _dates_the(ent: Span, trigger: Token) -> bool:
+    """The date hangs off the trigger or its verb: "IN JULY, ... WERE KILLED", "THE 1932 MASSACRE"."""
+    near = {trigger.i} | ({trigger.head.i} if trigger.pos_ == "NOUN" and trigger.dep_ in {"dobj", "nsubjpass",
+                                                                                         "nsubj"} else set())
+    root = ent.root
+    return root.head.i in near or root.head.dep_ == "prep" and root.head.head.i in near
+
+
+def _last_day(value: str) -> Optional[date]:
+    """The last day a TIMEX3 value covers: "2021-07" -> 2021-07-31; None for other forms."""
+    try:
+        parts = [int(p) for p in value.split("-")]
+    except ValueError:
+        return None
+    if len(parts) == 3:
+        return date(*parts)
+    if len(parts) == 2 and 1 <= parts[1] <= 12:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    if len(parts) == 1 and len(value) == 4:
+        return date(parts[0], 12, 31)
+    return None
 
 
 def _status(trigger: Token, sentence: Span) -> str:
