@@ -26,6 +26,7 @@ def test_unknown_actor_canonical_and_type_are_derived_from_text():
     assert canonical_from_text("GUATEMALAN NATIONAL POLICE") == "Guatemalan National Police"
     assert guess_actor_type("Salvadoran National Police", "ORG") == "state_security"
     assert guess_actor_type("Ministry of Interior", "ORG") == "government"
+    assert guess_actor_type("a soldier", "ACTOR") == "state_security"  # the cues are plurals
 
 
 def test_pipeline_marks_groups_weapons_acronyms_and_nominal_actors(annotate):
@@ -207,12 +208,16 @@ def test_a_nominal_actor_keeps_its_numeral_and_adjectives_but_not_a_hedge(annota
     assert "two policemen" in actors
 
 
-def test_a_nominal_actor_that_starts_inside_a_name_starts_after_it():
+def _parsed(words, heads, deps, pos, ents):
     from spacy.lang.en import English
 
-    words = ["armed", "Red", "Hand", "fighters", "attacked"]
-    doc = Doc(English().vocab, words=words, heads=[3, 2, 3, 4, 4], deps=["amod", "compound", "compound", "nsubj", "ROOT"],
-              pos=["ADJ", "PROPN", "PROPN", "NOUN", "VERB"], ents=["O", "B-ORG", "I-ORG", "O", "O"])
+    return Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents)
+
+
+def test_a_nominal_actor_that_starts_inside_a_name_starts_after_it():
+    doc = _parsed(["armed", "Red", "Hand", "fighters", "attacked"], heads=[3, 2, 3, 4, 4],
+                  deps=["amod", "compound", "compound", "nsubj", "ROOT"], pos=["ADJ", "PROPN", "PROPN", "NOUN", "VERB"],
+                  ents=["O", "B-ORG", "I-ORG", "O", "O"])
     assert with_modifiers(Span(doc, 2, 4, label="ACTOR")).text == "fighters"
     # a mention after the name keeps what modifies it short of the name, and one that begins with it drops it
     assert with_modifiers(Span(doc, 3, 4, label="ACTOR")).text == "fighters"
@@ -220,14 +225,12 @@ def test_a_nominal_actor_that_starts_inside_a_name_starts_after_it():
 
 
 def test_a_recognised_actor_drops_a_hedge_and_a_time_in_front():
-    from spacy.lang.en import English
-
-    words = ["Sunday", "presumed", "urban", "rebels", "fired"]
-    doc = Doc(English().vocab, words=words, heads=[3, 3, 3, 4, 4], deps=["npadvmod", "amod", "amod", "nsubj", "ROOT"],
-              pos=["PROPN", "VERB", "ADJ", "NOUN", "VERB"], ents=["B-DATE", "O", "O", "O", "O"])
+    doc = _parsed(["Sunday", "presumed", "urban", "rebels", "fired"], heads=[3, 3, 3, 4, 4],
+                  deps=["npadvmod", "amod", "amod", "nsubj", "ROOT"], pos=["PROPN", "VERB", "ADJ", "NOUN", "VERB"],
+                  ents=["B-DATE", "O", "O", "O", "O"])
     assert with_modifiers(Span(doc, 1, 4, label="ACTOR")).text == "urban rebels"
     assert with_modifiers(Span(doc, 2, 4, label="ACTOR")).text == "urban rebels"
-    doc = Doc(English().vocab, words=["Sunday", "morning", "rebels", "fired"], heads=[2, 2, 3, 3],
-              deps=["compound", "compound", "nsubj", "ROOT"], pos=["PROPN", "NOUN", "NOUN", "VERB"],
-              ents=["B-TIME", "I-TIME", "O", "O"])
+    doc = _parsed(["Sunday", "morning", "rebels", "fired"], heads=[2, 2, 3, 3],
+                  deps=["compound", "compound", "nsubj", "ROOT"], pos=["PROPN", "NOUN", "NOUN", "VERB"],
+                  ents=["B-TIME", "I-TIME", "O", "O"])
     assert with_modifiers(Span(doc, 2, 3, label="ACTOR")).text == "rebels"

@@ -182,24 +182,28 @@ def with_modifiers(span: Span) -> Span:
     doc = span.doc
     if not doc.has_annotation("DEP"):
         return span
+    # The recogniser's own span may begin inside a name ("SHINING [PATH TERRORISTS]"), with a hedge
+    # ("PRESUMED URBAN GUERRILLAS") or with a group's name ("FMLN TERRORISTS"): the description starts after
+    # them, and the name is the group's own entity.
     start = span.start
-    # A mention that starts inside a name ("SHINING [PATH TERRORISTS]") starts after it, as one with the
-    # name in front would: the name is the group's own entity.
-    name = next((e for e in doc.ents if e.start < start < e.end < span.end), None)
-    if name is not None:
-        return Span(doc, name.end, span.end, label=span.label)
-    # The recogniser's own span may begin with a hedge ("PRESUMED URBAN GUERRILLAS") or a group's name
-    # ("FMLN TERRORISTS"): the description starts after them.
+    if doc[start].ent_iob_ == "I" and (end := _name_end(doc, start)) < span.end:
+        start = end
     while start < span.end - 1 and doc[start].lower_ in HEDGE_WORDS:
         start += 1
-    name = next((e for e in doc.ents if e.start == start and e.end < span.end and e.label_ == "ORG"), None)
-    if name is not None:
-        start = name.end
+    if doc[start].ent_iob_ == "B" and doc[start].ent_type_ == "ORG" and (end := _name_end(doc, start + 1)) < span.end:
+        start = end
     if start != span.start:
         return Span(doc, start, span.end, label=span.label)
     while start > 0 and _modifies(doc[start - 1], span.root):
         start -= 1
     return span if start == span.start else Span(doc, start, span.end, label=span.label)
+
+
+def _name_end(doc, i: int) -> int:
+    """Where the entity that token ``i`` continues ends."""
+    while i < len(doc) and doc[i].ent_iob_ == "I":
+        i += 1
+    return i
 
 
 def _modifies(word, root) -> bool:

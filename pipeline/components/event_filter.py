@@ -95,10 +95,8 @@ def _features(event: EventMention, rank: int, n_events: int, sentence_starts: li
 
 
 def actor_type(span) -> str:
-    """The actor type of a participant: the registry's or the recogniser's, else guessed from its words
-    and their lemmas made plural, as the cues are written ("A SOLDIER" -> state_security)."""
-    known = getattr(span._, "actor_type", None) if span.has_extension("actor_type") else None
-    return known or guess_actor_type(f"{span.text} {' '.join(t.lemma_ + 's' for t in span)}", span.label_)
+    """The actor type of a participant: the one the actors stage gave it, else guessed from its words."""
+    return span._.actor_type or guess_actor_type(span.text, span.label_)
 
 
 def probability(weights: dict[str, float], features: dict[str, float]) -> float:

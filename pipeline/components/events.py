@@ -11,14 +11,14 @@ armed group only, that group is the responsible organisation of the acts of its 
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Iterator, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..incidents.observations import day_span
 from .actors import ACTOR_NOUNS, ACTORS_KEY
 from .event_location import incident_place, part_name
 from .normalization import SETTLEMENT_NOUNS, publication_date
@@ -715,10 +715,10 @@ def _recalled(trigger: Token) -> bool:
     published = publication_date(trigger.doc)
     if published is None:
         return False
-    dates = [_last_day(timex.value) for ent in trigger.doc.ents if ent.label_ == "DATE"
-             and (timex := getattr(ent._, "timex", None)) is not None and _dates_the(ent, trigger)]
-    dates = [d for d in dates if d is not None]
-    return bool(dates) and max(dates) < published - timedelta(days=RECALLED_AFTER_DAYS)
+    spans = [day_span(ent._.timex.value) for ent in trigger.sent.ents
+             if ent.label_ == "DATE" and ent._.timex is not None and _dates_the(ent, trigger)]
+    lasts = [span.last for span in spans if span is not None]
+    return bool(lasts) and max(lasts) < (published - timedelta(days=RECALLED_AFTER_DAYS)).toordinal()
 
 
 def _dates_the(ent: Span, trigger: Token) -> bool:
@@ -727,21 +727,6 @@ def _dates_the(ent: Span, trigger: Token) -> bool:
                                                                                          "nsubj"} else set())
     root = ent.root
     return root.head.i in near or root.head.dep_ == "prep" and root.head.head.i in near
-
-
-def _last_day(value: str) -> Optional[date]:
-    """The last day a TIMEX3 value covers: "2021-07" -> 2021-07-31; None for other forms."""
-    try:
-        parts = [int(p) for p in value.split("-")]
-    except ValueError:
-        return None
-    if len(parts) == 3:
-        return date(*parts)
-    if len(parts) == 2 and 1 <= parts[1] <= 12:
-        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-    if len(parts) == 1 and len(value) == 4:
-        return date(parts[0], 12, 31)
-    return None
 
 
 def _status(trigger: Token, sentence: Span) -> str:

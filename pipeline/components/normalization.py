@@ -487,10 +487,12 @@ def _named_settlement(doc: Doc, ent: Span) -> bool:
     """The text types the name as a town or village ("THE VILLAGE OF CHINCHIPE", "THE SMALL TOWN OF X"),
     known to the gazetteer or not: a place, whatever the NER read it as."""
     i = ent.start
-    noun = doc[i - 2] if i >= 2 else None
-    return i >= 3 and doc[i - 1].lower_ == "of" and (noun.lemma_ or noun.lower_).lower() in NAMED_SETTLEMENT_NOUNS \
-        and any(t.lower_ == "the" for t in doc[max(0, i - 5):i - 2]) and all(t.is_alpha or t.text in {"-", "'"}
-                                                                             for t in ent)
+    if i < 3 or doc[i - 1].lower_ != "of":
+        return False
+    noun = doc[i - 2]
+    return (noun.lemma_ or noun.lower_).lower() in NAMED_SETTLEMENT_NOUNS \
+        and any(t.lower_ == "the" for t in doc[max(0, i - 5):i - 2]) \
+        and all(t.is_alpha or t.text in {"-", "'"} for t in ent)
 
 
 # Labels a town's name may get from a NER that has not seen it: "Sinjar" as an ORG, "Karabilah" as a PERSON.

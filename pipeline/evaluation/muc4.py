@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
+from ..components.casualties import ABOUT, WORD_NUMBERS
+
 ROLES = ("PerpInd", "PerpOrg", "Target", "Victim", "Weapon")
 SLOTS = ("incident_type",) + ROLES
 INCIDENT_TYPES = ("attack", "bombing", "kidnapping", "arson", "robbery", "forced work stoppage")
@@ -107,11 +109,12 @@ def read_predictions(path: Path) -> dict[str, list[Template]]:
     return predictions
 
 
-# A count in front of a physical target: "three tank trucks", "some 20 food stands", "several stores".
-_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
-          r"dozens?|hundreds)"
-_TARGET_COUNT = re.compile(rf"^(?:(?:(?:some|about|around|approximately|nearly|almost|over|more than|at least|up to)\s+)?"
-                           rf"{_NUMBER}(?:\s+{_NUMBER})*|several|various|numerous|many)\s+(?!of\b)")
+# A count in front of a physical target: "three tank trucks", "some 20 food stands", "several stores" (the
+# number words and qualifiers the casualty stage reads counts by).
+_NUMBER = rf"(?:\d+|{'|'.join(w for w in WORD_NUMBERS if len(w) > 2)}|dozens|hundreds)"
+_QUALIFIER = rf"(?:{'|'.join(sorted(ABOUT - {'more'}))}|more than|at least|up to)"
+_TARGET_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER}\s+)?{_NUMBER}(?:\s+{_NUMBER})*|several|various|numerous|many)"
+                           rf"\s+(?!of\b)")
 
 
 def without_count(mention: str) -> str:

@@ -141,6 +141,7 @@ def country_name(name: str) -> str:
 def guess_actor_type(name: str, label: str) -> str:
     lowered = name.lower()
     words = set(re.findall(r"[a-z]+", lowered))
+    words |= {word + "s" for word in words}  # the cues are plurals: "a soldier" is state security too
     for actor_type, cues in _TYPE_CUES:
         if any((cue in lowered) if " " in cue else (cue in words) for cue in cues):
             return actor_type
