@@ -324,3 +324,17 @@ def test_a_section_label_after_the_dateline_takes_no_part(annotate):
                    "MURDER OF A JUDGE.")
     (event,) = _events(doc)
     assert not any("EXCERPTS" in span for _, span in _roles(event))
+
+
+def test_people_the_actors_stage_found_are_struck_as_victims_not_targets(nlp):
+    # "catechists" is no actor noun of the rules; the trained actor recogniser finds the people
+    (event,) = nlp("Gunmen ambushed the catechists as they left the church.")._.events
+    roles = {(a.role, a.span.text) for a in event.arguments}
+    assert ("victim", "catechists") in roles
+    assert not any(role == "target" for role, _ in roles)
+
+
+def test_a_city_attacked_is_no_target(annotate):
+    (event,) = _events(annotate("Guerrillas attacked Medellin on Sunday, the army said."))
+    assert not any(a.role == "target" for a in event.arguments)
+    assert ("perpetrator", "Guerrillas") in {(a.role, a.span.text) for a in event.arguments}

@@ -41,6 +41,10 @@ _LEMMA_TYPES = {lemma: t for t in reversed(TYPE_PRIORITY) for lemma in TRIGGER_L
 PERSON_LABELS = {"PERSON", "NORP"}
 ORG_LABELS = {"ORG"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+ACTOR_LABEL = "ACTOR"  # a nominal actor (doc.spans[ACTORS_KEY])
+# What an attack on a country or city struck is somewhere in it (a setting, not a target); an amount ("20 KG OF
+# DYNAMITE") is the weapon's. On MUC-4 train none of the ten GPE targets the rules gave was a gold target.
+NOT_TARGET_LABELS = {"GPE", "QUANTITY"}
 LOCATIVE_PREPS = {"in", "near", "at", "outside", "inside", "on", "into", "from", "across", "around", "along"}
 LAUNCH_VERBS = {"carry", "launch", "mount", "stage", "conduct", "claim", "perpetrate", "commit", "plan", "execute",
                 "orchestrate", "wage"}
@@ -462,10 +466,12 @@ def _participants(doc: Doc, trigger: Token):
         # not a date or a number, and not another attack word ("charged with murder, assault and robbery")
         if span is not None and span.label_ not in {"DATE", "TIME", "CARDINAL", "WEAPON"} \
                 and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
-            person = harms_people or _is_person(token) or span.label_ in PERSON_LABELS
+            # people the actors stage found ("THE JESUITS", "SEVERAL MEMBERS OF THE UNION") are struck as
+            # victims whatever their head word; a physical target is a thing
+            person = harms_people or _is_person(token) or span.label_ in PERSON_LABELS or span.label_ == ACTOR_LABEL
             if person:
                 yield "victim", span
-            elif not names_a_setting(span):
+            elif span.label_ not in NOT_TARGET_LABELS and not names_a_setting(span):
                 yield "target", with_owner(span)
 
 
