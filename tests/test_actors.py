@@ -234,3 +234,11 @@ def test_a_recognised_actor_drops_a_hedge_and_a_time_in_front():
                   deps=["compound", "compound", "nsubj", "ROOT"], pos=["PROPN", "NOUN", "NOUN", "VERB"],
                   ents=["B-TIME", "I-TIME", "O", "O"])
     assert with_modifiers(Span(doc, 2, 3, label="ACTOR")).text == "rebels"
+
+
+def test_a_persons_canonical_name_leaves_out_a_role_written_before_it():
+    from pipeline.normalize.actors import strip_titles
+
+    assert strip_titles("citizen scott heyndal") == "scott heyndal"
+    assert strip_titles("COUNCILMEN JUAN MANUEL GARABITO") == "JUAN MANUEL GARABITO"
+    assert strip_titles("presidential candidate carlos pizarro") == "carlos pizarro"

@@ -194,3 +194,12 @@ def test_treaties_and_holidays_are_no_places_or_persons(doc_with_ents):
                         [("VIENNA CONVENTION", "GPE", 0), ("EASTER", "PERSON", 0), ("VIENNA", "GPE", 1)])
     assert [(e.text, e.label_) for e in news_name_mentions(doc).ents] == [
         ("VIENNA CONVENTION", "LAW"), ("EASTER", "DATE"), ("VIENNA", "GPE")]
+
+
+def test_a_given_name_left_out_after_a_title_joins_the_name(doc_with_ents):
+    # lower-case text (MUC-4's): the NER starts the name one word late
+    text = "the murder of magistrate carlos valencia garcia and of general elect alvaro diaz."
+    doc = doc_with_ents(text, [("valencia garcia", "PERSON", 0), ("alvaro diaz", "PERSON", 0)])
+    for token in doc:
+        token.pos_ = "PROPN" if token.text in ("carlos", "valencia", "garcia", "alvaro", "diaz") else "NOUN"
+    assert [e.text for e in news_name_mentions(doc).ents][:2] == ["carlos valencia garcia", "alvaro diaz"]

@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalize.actors import is_title_word
 from ..normalize.places import TYPE_WORDS, load_gazetteer
-from .actors import MEMBER_NOUNS, nationality_words, region_names
+from .actors import ACTOR_NOUNS, MEMBER_NOUNS, nationality_words, region_names
 from .entities import document_case, longest_matches
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -71,6 +71,7 @@ def news_name_mentions(doc: Doc) -> Doc:
     _clock_times(doc)
     _relabel(doc)
     _titles(doc, case)
+    _given_names(doc)
     _regions_left_out(doc, case)
     names = document_names(doc)
     if not names:
@@ -293,6 +294,26 @@ def _titled(ent: Span) -> Span:
                                                   and word.is_alpha):
         start = i
     return ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_)
+
+
+def _given_names(doc: Doc) -> None:
+    """A given name the NER left out between a person's title and the rest of the name: "MAGISTRATE [CARLOS]
+    VALENCIA GARCIA", "attorney general [carlos] mauro hoyos". Without capitals to go by (MUC-4's text is
+    all lower case) the NER starts some names one word late; a proper noun right after a title or a word
+    for a person ("leader", "priest") and right before the name is the name's first word."""
+    entities, changed = [], False
+    for ent in doc.ents:
+        start = ent.start
+        if ent.label_ == "PERSON" and start >= 2 and not doc[start - 1].ent_type_:
+            word, before = doc[start - 1], doc[start - 2]
+            if word.pos_ == "PROPN" and word.is_alpha and not word.is_stop and word.whitespace_ \
+                    and not is_title_word(word.text) and word.lower_ not in ACTOR_NOUNS \
+                    and word.lower_ not in nationality_words() \
+                    and (is_title_word(before.text) or before.lower_ in ACTOR_NOUNS):
+                start, changed = start - 1, True
+        entities.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_))
+    if changed:
+        doc.ents = entities
 
 
 def _without_overlaps(entities: list[Span]) -> list[Span]:

@@ -108,7 +108,8 @@ private pvt commander admiral adm marshal brigadier minister secretary deputy am
 father fr monsignor msgr archbishop bishop cardinal rev reverend judge justice senator sen rep representative
 congressman mayor governor gov king queen prince princess sheikh ayatollah mullah imam emir chief premier
 prime foreign defense defence interior finance home state special un u.s. us former late attorney commissioner
-advisor adviser spokesman spokeswoman spokesperson
+advisor adviser spokesman spokeswoman spokesperson magistrate councilman councilmen councilwoman alderman candidate
+citizen citizens
 """.split())
 
 
