@@ -333,8 +333,3 @@ def test_people_the_actors_stage_found_are_struck_as_victims_not_targets(nlp):
     assert ("victim", "catechists") in roles
     assert not any(role == "target" for role, _ in roles)
 
-
-def test_a_city_attacked_is_no_target(annotate):
-    (event,) = _events(annotate("Guerrillas attacked Medellin on Sunday, the army said."))
-    assert not any(a.role == "target" for a in event.arguments)
-    assert ("perpetrator", "Guerrillas") in {(a.role, a.span.text) for a in event.arguments}

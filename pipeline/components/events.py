@@ -42,9 +42,6 @@ PERSON_LABELS = {"PERSON", "NORP"}
 ORG_LABELS = {"ORG"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ACTOR_LABEL = "ACTOR"  # a nominal actor (doc.spans[ACTORS_KEY])
-# What an attack on a country or city struck is somewhere in it (a setting, not a target); an amount ("20 KG OF
-# DYNAMITE") is the weapon's. On MUC-4 train none of the ten GPE targets the rules gave was a gold target.
-NOT_TARGET_LABELS = {"GPE", "QUANTITY"}
 LOCATIVE_PREPS = {"in", "near", "at", "outside", "inside", "on", "into", "from", "across", "around", "along"}
 LAUNCH_VERBS = {"carry", "launch", "mount", "stage", "conduct", "claim", "perpetrate", "commit", "plan", "execute",
                 "orchestrate", "wage"}
@@ -471,7 +468,7 @@ def _participants(doc: Doc, trigger: Token):
             person = harms_people or _is_person(token) or span.label_ in PERSON_LABELS or span.label_ == ACTOR_LABEL
             if person:
                 yield "victim", span
-            elif span.label_ not in NOT_TARGET_LABELS and not names_a_setting(span):
+            elif not names_a_setting(span):
                 yield "target", with_owner(span)
 
 
