@@ -239,6 +239,6 @@ def test_a_recognised_actor_drops_a_hedge_and_a_time_in_front():
 def test_a_persons_canonical_name_leaves_out_a_role_written_before_it():
     from pipeline.normalize.actors import strip_titles
 
-    assert strip_titles("citizen scott heyndal") == "scott heyndal"
-    assert strip_titles("COUNCILMEN JUAN MANUEL GARABITO") == "JUAN MANUEL GARABITO"
-    assert strip_titles("presidential candidate carlos pizarro") == "carlos pizarro"
+    assert strip_titles("citizen anna keller") == "anna keller"
+    assert strip_titles("COUNCILMEN PEDRO LUIS ARANA") == "PEDRO LUIS ARANA"
+    assert strip_titles("presidential candidate marta solis") == "marta solis"

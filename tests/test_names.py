@@ -198,8 +198,8 @@ def test_treaties_and_holidays_are_no_places_or_persons(doc_with_ents):
 
 def test_a_given_name_left_out_after_a_title_joins_the_name(doc_with_ents):
     # lower-case text (MUC-4's): the NER starts the name one word late
-    text = "the murder of magistrate carlos valencia garcia and of general elect alvaro diaz."
-    doc = doc_with_ents(text, [("valencia garcia", "PERSON", 0), ("alvaro diaz", "PERSON", 0)])
+    text = "the murder of magistrate julio ramos ortega and of general elect alvaro diaz."
+    doc = doc_with_ents(text, [("ramos ortega", "PERSON", 0), ("alvaro diaz", "PERSON", 0)])
     for token in doc:
-        token.pos_ = "PROPN" if token.text in ("carlos", "valencia", "garcia", "alvaro", "diaz") else "NOUN"
-    assert [e.text for e in news_name_mentions(doc).ents][:2] == ["carlos valencia garcia", "alvaro diaz"]
+        token.pos_ = "PROPN" if token.text in ("julio", "ramos", "ortega", "alvaro", "diaz") else "NOUN"
+    assert [e.text for e in news_name_mentions(doc).ents][:2] == ["julio ramos ortega", "alvaro diaz"]

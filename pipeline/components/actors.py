@@ -26,6 +26,7 @@ from .entities import NESTED_KEY, document_case, nested_names
 
 ACTOR_LABELS = {"ORG", "NORP", "PERSON"}
 ACTORS_KEY = "actors"
+ACTOR_LABEL = "ACTOR"  # the label of the nominal actor mentions in doc.spans[ACTORS_KEY]
 # Heads of nominal mentions that name people acting or acted upon in conflict news.
 ACTOR_NOUNS = frozenset("""
 militant gunman gunmen guerrilla guerrillas rebel insurgent terrorist fighter jihadist extremist attacker bomber
@@ -138,7 +139,7 @@ class NewsActors:
             else:
                 head = span.root
                 span._.canonical = head.lower_ if head.text.isupper() else head.lemma_.lower()
-                span._.actor_type = guess_actor_type(span.text, "ACTOR")
+                span._.actor_type = guess_actor_type(span.text, ACTOR_LABEL)
         return spans
 
     @staticmethod
@@ -161,7 +162,7 @@ class NewsActors:
                 while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
                     end -= 1
                 if start < end:
-                    yield Span(doc, start, end, label="ACTOR")
+                    yield Span(doc, start, end, label=ACTOR_LABEL)
 
 
 # Words that hedge who the people are ("ALLEGED SHINING PATH MEMBERS"): the report's doubt, not part of the

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..incidents.observations import day_span
-from .actors import ACTOR_NOUNS, ACTORS_KEY
+from .actors import ACTOR_LABEL, ACTOR_NOUNS, ACTORS_KEY
 from .event_location import incident_place, part_name
 from .normalization import SETTLEMENT_NOUNS, publication_date
 from .sentences import in_boilerplate
@@ -41,7 +41,6 @@ _LEMMA_TYPES = {lemma: t for t in reversed(TYPE_PRIORITY) for lemma in TRIGGER_L
 PERSON_LABELS = {"PERSON", "NORP"}
 ORG_LABELS = {"ORG"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-ACTOR_LABEL = "ACTOR"  # a nominal actor (doc.spans[ACTORS_KEY])
 LOCATIVE_PREPS = {"in", "near", "at", "outside", "inside", "on", "into", "from", "across", "around", "along"}
 LAUNCH_VERBS = {"carry", "launch", "mount", "stage", "conduct", "claim", "perpetrate", "commit", "plan", "execute",
                 "orchestrate", "wage"}
