@@ -153,7 +153,7 @@ class EventModel(TrainablePipe):
             chosen = {t for t in doc_types if span_types[EVENT_TYPES.index(t)] >= self.cfg["type_threshold"]}
             chosen.add(max(doc_types, key=lambda t: span_types[EVENT_TYPES.index(t)]))
             for event_type in chosen:
-                fillers[event_type].append((confidence, EventArgument(role, span)))
+                fillers[event_type].append((confidence, EventArgument(role, span, source="model")))
         events = []
         for event_type in doc_types:
             arguments = _unique_arguments(fillers[event_type])
@@ -174,7 +174,7 @@ class EventModel(TrainablePipe):
                 _is_locative(ent) else None
             if role and (role, ent.start, ent.end) not in seen:
                 seen.add((role, ent.start, ent.end))
-                event.arguments.append(EventArgument(role, ent))
+                event.arguments.append(EventArgument(role, ent, source="model"))
         head = trigger.root
         event.kind = _kind([(head, event_type)]) if doc.has_annotation("TAG") else "incident"
         event.status = _status(head, sentence) if doc.has_annotation("DEP") else "reported"
@@ -230,7 +230,7 @@ def add_role_fillers(found: list[EventMention], predicted: list[EventMention]) -
         for argument in event.arguments:
             span = _whole_name(argument.span)
             if argument.role in FILLER_ROLES and not any(span.start < t.end and t.start < span.end for t in taken):
-                target.arguments.append(EventArgument(argument.role, span))
+                target.arguments.append(EventArgument(argument.role, span, source="model"))
                 taken.append(span)
 
 

@@ -57,6 +57,9 @@ if not Doc.has_extension(EVENTS_KEY):
 class EventArgument:
     role: str
     span: Span
+    # Who linked it: the rule extractor ("rules") or the trained event extractor ("model", its role fillers
+    # added to the rules' incidents); the argument filter weighs the two differently.
+    source: str = "rules"
 
 
 @dataclass

@@ -375,7 +375,7 @@ class EventArgumentLinker(PairClassifier):
             linked = {(a.span.start, a.span.end) for a in event.arguments}
             for (event_number, start, end), (confidence, role, span) in sorted(best.items()):
                 if event_number == k and (start, end) not in linked:
-                    event.arguments.append(LinkedArgument(role, span, round(confidence, 4)))
+                    event.arguments.append(LinkedArgument(role, span, "linker", round(confidence, 4)))
                     linked.add((start, end))
 
     @staticmethod

@@ -124,15 +124,21 @@ def without_count(mention: str) -> str:
     return _TARGET_COUNT.sub("", mention) or mention
 
 
+def slot_mention(role: str, text: str) -> tuple[Optional[str], str]:
+    """The template slot a record role fills (None for location and date) and the mention as it is scored."""
+    slot, mention = RECORD_ROLE_SLOTS.get(role), normalize_mention(text)
+    if slot == "Target":
+        mention = without_count(mention)
+    return slot, mention
+
+
 def make_template(event_type: str, arguments: Iterable[tuple[str, str]]) -> Template:
     """A predicted event as a template: our type ("FORCED_WORK_STOPPAGE" -> "forced work stoppage") and one
     single-mention entity per distinct (slot, normalised string); location and date are not scored. A
     target is written without its count (``without_count``)."""
     fillers: dict[str, list[Entity]] = {}
     for role, text in arguments:
-        slot, mention = RECORD_ROLE_SLOTS.get(role), normalize_mention(text)
-        if slot == "Target":
-            mention = without_count(mention)
+        slot, mention = slot_mention(role, text)
         if slot and mention and (mention,) not in fillers.setdefault(slot, []):
             fillers[slot].append((mention,))
     return Template(event_type.lower().replace("_", " "), {slot: tuple(v) for slot, v in fillers.items()})
@@ -145,16 +151,19 @@ def record_templates(record) -> list[Template]:
     descriptions, which it leaves out): a victim is scored when it is a PERSON entity, written as its
     canonical form, the fullest name the article gives ("MAZA MARQUEZ" -> "miguel maza marquez")."""
     entities = {entity.id: entity for entity in record.entities}
+    return [make_template(event.type, filter(None, (scored_argument(a, entities) for a in event.arguments)))
+            for event in record.events]
 
-    def scored(argument) -> Optional[tuple[str, str]]:
-        if argument.role != "victim":
-            return argument.role, argument.text
-        entity = entities.get(argument.entity) if argument.entity else None
-        if entity is None or entity.label != "PERSON":
-            return None
-        return argument.role, entity.canonical or argument.text
 
-    return [make_template(event.type, filter(None, map(scored, event.arguments))) for event in record.events]
+def scored_argument(argument, entities: dict) -> Optional[tuple[str, str]]:
+    """(role, text) of a record's argument as ``record_templates`` scores it, or None for a victim that is no
+    PERSON entity; ``entities``: the record's entities by id."""
+    if argument.role != "victim":
+        return argument.role, argument.text
+    entity = entities.get(argument.entity) if argument.entity else None
+    if entity is None or entity.label != "PERSON":
+        return None
+    return argument.role, entity.canonical or argument.text
 
 
 def template_to_json(template: Template) -> dict:

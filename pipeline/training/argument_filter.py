@@ -1,0 +1,171 @@
+"""Train the argument filter (``news_argument_filter``, components/argument_filter.py) on MUC-4 train.
+
+    python -m pipeline.training.argument_filter configs/argument_filter.cfg --output models/argument_filter \
+        [--paths.muc4_train ../shared/data/muc4/gtt/train.jsonl]
+
+Every MUC-4 train document goes through the shipped pipeline, incidents only (the event filter drops the
+events it does not take for incidents; the trained extractor adds its fillers), without an argument filter.
+Each perpetrator, target, victim and weapon of an event that the MUC-4 metric's optimal alignment pairs with a
+gold template gives its features, as the filter will see them, and a label: 1 when it matches one of that
+template's fillers (the scorer's own matching), else 0. The fillers of events aligned with no template are
+left out: whether an event is an incident is the event filter's question. A logistic regression is fitted on
+them (``training.event_filter.fit``); the threshold is the one with the best MUC-4 micro-F1 over out-of-fold
+predictions (``folds`` folds by document), the fillers below it dropped. MUC-4 dev is not read.
+
+The event filter was trained on the same documents, so the events it keeps here are somewhat cleaner than on
+new text; the labels, read only off aligned events, do not depend on that.
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import spacy
+from spacy.cli._util import parse_config_overrides
+from spacy.language import Language
+from tqdm import tqdm
+
+from ..components.argument_filter import argument_features
+from ..components.event_filter import probability
+from ..evaluation.muc4 import Template, best_alignment, make_template, read_gtt, score_corpus, scored_argument, \
+    slot_mention
+from .event_filter import fit
+
+FEATURES_KEY = "news_argument_filter_features"
+
+
+@dataclass
+class FillerRow:
+    """One argument of a predicted event: its role and text as the scorer reads them, its features (None where
+    the filter does not judge it) and its label (None where it is not a training example)."""
+
+    role: str
+    text: str
+    features: Optional[dict[str, float]]
+    label: Optional[int]
+
+
+@dataclass
+class TrainingDocument:
+    """One document's events, each its type and filler rows, and the gold templates. ``features`` and
+    ``labels`` list the training examples, as ``training.event_filter.fit`` reads them."""
+
+    doc_id: str
+    events: list[tuple[str, list[FillerRow]]]
+    gold: list[Template]
+    features: list[dict[str, float]] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        rows = [row for _, rows in self.events for row in rows if row.features is not None and row.label is not None]
+        self.features = [row.features for row in rows]
+        self.labels = [row.label for row in rows]
+
+
+@Language.component("news_argument_filter_features", requires=["doc._.events"])
+def keep_argument_features(doc):
+    """Training only: the arguments' features as the filter would see them, kept for after the pipeline has run,
+    by (event number, role, character offsets)."""
+    events = list(doc._.events or ())
+    doc.user_data[FEATURES_KEY] = {
+        (k, a.role, a.span.start_char, a.span.end_char): f
+        for k, (event, features) in enumerate(zip(events, argument_features(doc, events)))
+        for a, f in zip(event.arguments, features) if f is not None}
+    return doc
+
+
+def document_rows(record, features: dict, gold: list[Template]) -> list[tuple[str, list[FillerRow]]]:
+    """The events of a record as filler rows, labelled against the gold template each event is aligned with."""
+    entities = {entity.id: entity for entity in record.entities}
+    events = []
+    for k, event in enumerate(record.events):
+        scored = [(a, scored_argument(a, entities)) for a in event.arguments]
+        events.append((event.type, [(a, s) for a, s in scored if s is not None]))
+    templates = [make_template(t, [s for _, s in arguments]) for t, arguments in events]
+    alignment = best_alignment(templates, gold) if templates and gold else [-1] * len(templates)
+    rows = []
+    for k, ((event_type, arguments), j) in enumerate(zip(events, alignment)):
+        filler_rows = []
+        for argument, (role, text) in arguments:
+            slot, mention = slot_mention(role, text)
+            label = None
+            if j >= 0 and slot is not None:
+                label = int(any(mention in entity for entity in gold[j].entities(slot)))
+            filler_rows.append(FillerRow(role, text, features.get((k, argument.role, argument.start, argument.end)),
+                                         label))
+        rows.append((event_type, filler_rows))
+    return rows
+
+
+def collect(nlp: Language, documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
+    from ..doc_to_record import doc_to_record
+    from ..ingest import ArticleLimits, make_article
+
+    nlp.add_pipe("news_argument_filter_features", before="news_casualties")
+    ids = list(documents)
+    collected = []
+    texts = (documents[doc_id][0] for doc_id in ids)
+    for number, (doc_id, doc) in enumerate(tqdm(zip(ids, nlp.pipe(texts, batch_size=16)), total=len(ids),
+                                                desc="MUC-4 train through the pipeline")):
+        record = doc_to_record(doc, make_article(documents[doc_id][0], f"muc4-{number}", ArticleLimits(),
+                                                 article_id=str(number)))
+        gold = documents[doc_id][1]
+        collected.append(TrainingDocument(doc_id, document_rows(record, doc.user_data[FEATURES_KEY], gold), gold))
+    return collected
+
+
+def filtered_f1(documents: Sequence[TrainingDocument], weights_of: list[dict[str, float]], threshold: float) -> float:
+    """MUC-4 micro-F1 with the fillers below ``threshold`` dropped, each document scored with its weights."""
+    predicted = {}
+    for document, weights in zip(documents, weights_of):
+        predicted[document.doc_id] = [
+            make_template(event_type, [(row.role, row.text) for row in rows
+                                       if row.features is None or probability(weights, row.features) >= threshold])
+            for event_type, rows in document.events]
+    return score_corpus(predicted, {d.doc_id: d.gold for d in documents})["micro_avg"]["f1"]
+
+
+def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> tuple[float, dict[float, float]]:
+    """The threshold with the best micro-F1 over out-of-fold predictions, and the F1 of each one tried."""
+    folds = settings["folds"]
+    weights_of: list[dict[str, float]] = [{} for _ in documents]
+    for fold in range(folds):
+        weights = fit([d for i, d in enumerate(documents) if i % folds != fold], settings["l2"], settings["epochs"],
+                      settings["learn_rate"], settings["min_count"])
+        for i in range(fold, len(documents), folds):
+            weights_of[i] = weights
+    sweep = {0.0: filtered_f1(documents, weights_of, 0.0)}
+    sweep.update({t: filtered_f1(documents, weights_of, t) for t in settings["thresholds"]})
+    return max(sweep, key=lambda t: (sweep[t], -t)), sweep
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="train the argument filter on MUC-4 train")
+    parser.add_argument("config", type=Path)
+    parser.add_argument("--output", type=Path, required=True)
+    args, overrides = parser.parse_known_args()
+    config = spacy.util.load_config(args.config, overrides=parse_config_overrides(overrides), interpolate=True)
+    settings = dict(config["training"])  # the fit is deterministic: [system] seed is recorded, nothing draws on it
+    from ..language import ARGUMENT_FILTER, TRAINED_COMPONENTS, build_pipeline
+
+    nlp = build_pipeline(trained=tuple(c for c in TRAINED_COMPONENTS if c != ARGUMENT_FILTER), incidents_only=True)
+    documents = collect(nlp, read_gtt(Path(config["paths"]["muc4_train"])))
+    threshold, sweep = choose_threshold(documents, settings)
+    weights = fit(documents, settings["l2"], settings["epochs"], settings["learn_rate"], settings["min_count"])
+    shipped = spacy.blank("en")
+    argument_filter = shipped.add_pipe("news_argument_filter", config={"threshold": threshold})
+    argument_filter.weights = weights
+    shipped.meta.update({"name": "argument_filter", "version": "0.1.0",
+                         "performance": {"muc4_train_out_of_fold_f1": {str(t): round(f, 2) for t, f in sweep.items()},
+                                         "threshold": threshold,
+                                         "fillers": sum(len(d.labels) for d in documents),
+                                         "positives": sum(sum(d.labels) for d in documents)}})
+    shipped.to_disk(args.output)
+    print(f"threshold {threshold}: out-of-fold MUC-4 train micro-F1 {sweep[threshold]:.2f} "
+          f"(no filter {sweep[0.0]:.2f}); {len(weights)} weights -> {args.output}")
+
+
+if __name__ == "__main__":
+    main()
