@@ -49,8 +49,9 @@ def run(
                                             "stopping; the same command then resumes"),
     incidents_only: bool = typer.Option(False, "--incidents-only",
                                         help="report only the events the event filter takes for incidents a coder "
-                                             "would record, as MUC-4 templates count them; an article left with "
-                                             "none takes the trained event extractor's events (a remote "
+                                             "would record, as MUC-4 templates count them, with the fillers the "
+                                             "argument filter keeps; an article left with none takes the trained "
+                                             "event extractor's events (a remote "
                                              "--scheduler's workers need NEWS_PIPELINE_INCIDENTS_ONLY=1 themselves)"),
 ) -> None:
     """Extract event records from news articles."""

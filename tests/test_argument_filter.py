@@ -7,6 +7,7 @@ from pipeline.components.event_filter import probability
 from pipeline.components.events import EventArgument, EventMention
 from pipeline.evaluation.muc4 import make_template
 from pipeline.training.argument_filter import FillerRow, TrainingDocument, choose_threshold, fit
+from pipeline.training.event_filter import ship_filter
 
 TEXT = "Rebels bombed the bank with dynamite. The fact is the army seized rifles."
 LEMMAS = {"Rebels": "rebel", "bombed": "bomb", "seized": "seize", "rifles": "rifle"}
@@ -68,7 +69,7 @@ def test_incidents_only_makes_a_shipped_argument_filter_drop(tmp_path):
     assert nlp.get_pipe(ARGUMENT_FILTER.name).cfg["drop"] is False
 
 
-def test_training_overfits_a_small_set_and_picks_the_threshold_that_keeps_the_right_fillers():
+def test_training_overfits_a_small_set_and_picks_the_threshold_that_keeps_the_right_fillers(tmp_path):
     gold = make_template("BOMBING", [("perpetrator", "rebels"), ("weapon", "dynamite")])
     right = {"bias": 1.0, "perpetrator:source=rules": 1.0}
     wrong = {"bias": 1.0, "perpetrator:source=model": 1.0}
@@ -82,6 +83,10 @@ def test_training_overfits_a_small_set_and_picks_the_threshold_that_keeps_the_ri
     settings = {"folds": 2, "l2": 0.1, "epochs": 500, "learn_rate": 1.0, "min_count": 1, "thresholds": [0.5]}
     threshold, sweep = choose_threshold(documents, settings)
     assert threshold == 0.5 and sweep[0.5] == 100.0 > sweep[0.0]
+    ship_filter(documents, settings, choose_threshold, "news_argument_filter", "argument_filter", "fillers", tmp_path)
+    shipped = spacy.load(tmp_path)
+    assert shipped.get_pipe("news_argument_filter").cfg["threshold"] == 0.5
+    assert shipped.meta["performance"]["fillers"] == 20 and shipped.meta["performance"]["positives"] == 10
 
 
 def test_fillers_are_labelled_against_the_gold_template_their_event_is_aligned_with():

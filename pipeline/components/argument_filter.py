@@ -19,14 +19,12 @@ arguments more widely than MUC-4's templates.
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .event_filter import actor_type, probability
+from .event_filter import WeightedFilter, actor_type, probability
 from .events import EventArgument, EventMention
 
 # The roles the MUC-4 templates score; locations and dates are left alone.
@@ -98,15 +96,10 @@ def make_argument_filter(nlp: Language, name: str, threshold: float, drop: bool)
     return ArgumentFilter(name, threshold, drop=drop)
 
 
-class ArgumentFilter:
+class ArgumentFilter(WeightedFilter):
     """With ``drop`` (``build_pipeline(incidents_only=True)``, ``news-pipeline run --incidents-only``), leaves out
     the perpetrators, targets, victims and weapons whose probability of being a filler a coder would record is
     below ``threshold``. Without it, or untrained (no weights), the events keep every argument."""
-
-    def __init__(self, name: str, threshold: float, weights: Optional[dict[str, float]] = None, drop: bool = False):
-        self.name = name
-        self.cfg = {"threshold": threshold, "drop": drop}
-        self.weights = dict(weights or {})
 
     def __call__(self, doc: Doc) -> Doc:
         events = list(doc._.events or ())
@@ -116,19 +109,3 @@ class ArgumentFilter:
             event.arguments = [a for a, f in zip(event.arguments, features)
                                if f is None or probability(self.weights, f) >= self.cfg["threshold"]]
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    def to_disk(self, path: Path, exclude: tuple = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg", self.cfg)
-        srsly.write_json(path / "weights.json", dict(sorted(self.weights.items(), key=lambda kv: -abs(kv[1]))))
-
-    def from_disk(self, path: Path, exclude: tuple = ()) -> "ArgumentFilter":
-        path = Path(path)
-        self.cfg.update(srsly.read_json(path / "cfg"))
-        self.weights = srsly.read_json(path / "weights.json")
-        return self

@@ -110,7 +110,34 @@ def make_event_filter(nlp: Language, name: str, threshold: float, drop: bool) ->
     return EventFilter(name, threshold, drop=drop)
 
 
-class EventFilter:
+class WeightedFilter:
+    """A learnt filter's state: a logistic regression's weights (feature -> weight, a readable JSON table), a
+    ``threshold`` and whether to ``drop`` what falls below it. The event filter and the argument filter
+    (components/argument_filter.py) differ only in what they judge."""
+
+    def __init__(self, name: str, threshold: float, weights: Optional[dict[str, float]] = None, drop: bool = False):
+        self.name = name
+        self.cfg = {"threshold": threshold, "drop": drop}
+        self.weights = dict(weights or {})
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)  # each subclass's own __call__
+
+    def to_disk(self, path: Path, exclude: tuple = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg", self.cfg)
+        srsly.write_json(path / "weights.json", dict(sorted(self.weights.items(), key=lambda kv: -abs(kv[1]))))
+
+    def from_disk(self, path: Path, exclude: tuple = ()):
+        path = Path(path)
+        self.cfg.update(srsly.read_json(path / "cfg"))
+        self.weights = srsly.read_json(path / "weights.json")
+        return self
+
+
+class EventFilter(WeightedFilter):
     """Gives each event its probability of being an incident a coder would record as its ``confidence``;
     with ``drop`` (``build_pipeline(incidents_only=True)``, ``news-pipeline run --incidents-only``), the
     events below ``threshold`` are left out. Untrained (no weights), it leaves the events as they are.
@@ -118,11 +145,6 @@ class EventFilter:
     The events are kept by default: MUC-4 templates are narrower than what our guidelines annotate as
     events (a battle between the army and guerrillas, a general wave of attacks), and on the gold splits
     dropping them loses more events than it saves (see docs/muc4_metric.md)."""
-
-    def __init__(self, name: str, threshold: float, weights: Optional[dict[str, float]] = None, drop: bool = False):
-        self.name = name
-        self.cfg = {"threshold": threshold, "drop": drop}
-        self.weights = dict(weights or {})
 
     def __call__(self, doc: Doc) -> Doc:
         events = list(doc._.events or ())
@@ -135,19 +157,3 @@ class EventFilter:
                 kept.append(event)
         doc._.events = kept
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    def to_disk(self, path: Path, exclude: tuple = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg", self.cfg)
-        srsly.write_json(path / "weights.json", dict(sorted(self.weights.items(), key=lambda kv: -abs(kv[1]))))
-
-    def from_disk(self, path: Path, exclude: tuple = ()) -> "EventFilter":
-        path = Path(path)
-        self.cfg.update(srsly.read_json(path / "cfg"))
-        self.weights = srsly.read_json(path / "weights.json")
-        return self

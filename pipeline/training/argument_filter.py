@@ -17,21 +17,17 @@ new text; the labels, read only off aligned events, do not depend on that.
 """
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
-import spacy
-from spacy.cli._util import parse_config_overrides
 from spacy.language import Language
-from tqdm import tqdm
 
 from ..components.argument_filter import argument_features
 from ..components.event_filter import probability
 from ..evaluation.muc4 import Template, best_alignment, make_template, read_gtt, score_corpus, scored_argument, \
     slot_mention
-from .event_filter import fit
+from .event_filter import fit, read_config, ship_filter, through_pipeline
 
 FEATURES_KEY = "news_argument_filter_features"
 
@@ -100,20 +96,9 @@ def document_rows(record, features: dict, gold: list[Template]) -> list[tuple[st
 
 
 def collect(nlp: Language, documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
-    from ..doc_to_record import doc_to_record
-    from ..ingest import ArticleLimits, make_article
-
     nlp.add_pipe("news_argument_filter_features", before="news_casualties")
-    ids = list(documents)
-    collected = []
-    texts = (documents[doc_id][0] for doc_id in ids)
-    for number, (doc_id, doc) in enumerate(tqdm(zip(ids, nlp.pipe(texts, batch_size=16)), total=len(ids),
-                                                desc="MUC-4 train through the pipeline")):
-        record = doc_to_record(doc, make_article(documents[doc_id][0], f"muc4-{number}", ArticleLimits(),
-                                                 article_id=str(number)))
-        gold = documents[doc_id][1]
-        collected.append(TrainingDocument(doc_id, document_rows(record, doc.user_data[FEATURES_KEY], gold), gold))
-    return collected
+    return [TrainingDocument(doc_id, document_rows(record, doc.user_data[FEATURES_KEY], gold), gold)
+            for doc_id, doc, record, gold in through_pipeline(nlp, documents)]
 
 
 def filtered_f1(documents: Sequence[TrainingDocument], weights_of: list[dict[str, float]], threshold: float) -> float:
@@ -142,29 +127,12 @@ def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> t
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="train the argument filter on MUC-4 train")
-    parser.add_argument("config", type=Path)
-    parser.add_argument("--output", type=Path, required=True)
-    args, overrides = parser.parse_known_args()
-    config = spacy.util.load_config(args.config, overrides=parse_config_overrides(overrides), interpolate=True)
-    settings = dict(config["training"])  # the fit is deterministic: [system] seed is recorded, nothing draws on it
+    config, settings, output = read_config("train the argument filter on MUC-4 train")
     from ..language import ARGUMENT_FILTER, TRAINED_COMPONENTS, build_pipeline
 
     nlp = build_pipeline(trained=tuple(c for c in TRAINED_COMPONENTS if c != ARGUMENT_FILTER), incidents_only=True)
     documents = collect(nlp, read_gtt(Path(config["paths"]["muc4_train"])))
-    threshold, sweep = choose_threshold(documents, settings)
-    weights = fit(documents, settings["l2"], settings["epochs"], settings["learn_rate"], settings["min_count"])
-    shipped = spacy.blank("en")
-    argument_filter = shipped.add_pipe("news_argument_filter", config={"threshold": threshold})
-    argument_filter.weights = weights
-    shipped.meta.update({"name": "argument_filter", "version": "0.1.0",
-                         "performance": {"muc4_train_out_of_fold_f1": {str(t): round(f, 2) for t, f in sweep.items()},
-                                         "threshold": threshold,
-                                         "fillers": sum(len(d.labels) for d in documents),
-                                         "positives": sum(sum(d.labels) for d in documents)}})
-    shipped.to_disk(args.output)
-    print(f"threshold {threshold}: out-of-fold MUC-4 train micro-F1 {sweep[threshold]:.2f} "
-          f"(no filter {sweep[0.0]:.2f}); {len(weights)} weights -> {args.output}")
+    ship_filter(documents, settings, choose_threshold, "news_argument_filter", "argument_filter", "fillers", output)
 
 
 if __name__ == "__main__":

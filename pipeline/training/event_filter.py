@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import spacy
@@ -47,19 +47,25 @@ def keep_event_features(doc):
     return doc
 
 
-def collect(nlp: Language, documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
+def through_pipeline(nlp: Language, documents: dict[str, tuple[str, list[Template]]]) -> Iterator[tuple]:
+    """(document id, Doc, its ArticleRecord, gold templates) for each MUC-4 document run through ``nlp``."""
     from ..doc_to_record import doc_to_record
     from ..ingest import ArticleLimits, make_article
 
-    nlp.add_pipe("news_event_filter_features", after="news_events")
     ids = list(documents)
-    collected = []
     texts = (documents[doc_id][0] for doc_id in ids)
     for number, (doc_id, doc) in enumerate(tqdm(zip(ids, nlp.pipe(texts, batch_size=16)), total=len(ids),
                                                 desc="MUC-4 train through the pipeline")):
         record = doc_to_record(doc, make_article(documents[doc_id][0], f"muc4-{number}", ArticleLimits(),
                                                  article_id=str(number)))
-        templates, gold = record_templates(record), documents[doc_id][1]
+        yield doc_id, doc, record, documents[doc_id][1]
+
+
+def collect(nlp: Language, documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
+    nlp.add_pipe("news_event_filter_features", after="news_events")
+    collected = []
+    for doc_id, doc, record, gold in through_pipeline(nlp, documents):
+        templates = record_templates(record)
         alignment = best_alignment(templates, gold) if templates and gold else [-1] * len(templates)
         collected.append(TrainingDocument(doc_id, doc.user_data[FEATURES_KEY], [int(j >= 0) for j in alignment],
                                           templates, gold))
@@ -124,30 +130,42 @@ def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> t
     return max(sweep, key=lambda t: (sweep[t], -t)), sweep
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="train the event filter on MUC-4 train")
+def read_config(description: str) -> tuple[dict, dict, Path]:
+    """The command line of a filter's training: (config, its [training] settings, the output folder)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("config", type=Path)
     parser.add_argument("--output", type=Path, required=True)
     args, overrides = parser.parse_known_args()
     config = spacy.util.load_config(args.config, overrides=parse_config_overrides(overrides), interpolate=True)
-    settings = dict(config["training"])  # the fit is deterministic: [system] seed is recorded, nothing draws on it
+    return config, dict(config["training"]), args.output
+
+
+def ship_filter(documents: Sequence, settings: dict, choose: Callable, factory: str, name: str, examples: str,
+                output: Path) -> None:
+    """Choose a filter's threshold on out-of-fold predictions (``choose``), fit it on every document and write it
+    as a spaCy pipeline of one component, with the sweep in its meta. ``documents`` carry ``features`` and
+    ``labels``. The fit is deterministic: [system] seed is recorded, nothing draws on it."""
+    threshold, sweep = choose(documents, settings)
+    weights = fit(documents, settings["l2"], settings["epochs"], settings["learn_rate"], settings["min_count"])
+    shipped = spacy.blank("en")
+    shipped.add_pipe(factory, config={"threshold": threshold}).weights = weights
+    shipped.meta.update({"name": name, "version": "0.1.0",
+                         "performance": {"muc4_train_out_of_fold_f1": {str(t): round(f, 2) for t, f in sweep.items()},
+                                         "threshold": threshold,
+                                         examples: sum(len(d.labels) for d in documents),
+                                         "positives": sum(sum(d.labels) for d in documents)}})
+    shipped.to_disk(output)
+    print(f"threshold {threshold}: out-of-fold MUC-4 train micro-F1 {sweep[threshold]:.2f} "
+          f"(no filter {sweep[0.0]:.2f}); {len(weights)} weights -> {output}")
+
+
+def main() -> None:
+    config, settings, output = read_config("train the event filter on MUC-4 train")
     from ..language import EVENT_FILTER, TRAINED_COMPONENTS, build_pipeline
 
     nlp = build_pipeline(trained=tuple(c for c in TRAINED_COMPONENTS if c != EVENT_FILTER))
     documents = collect(nlp, read_gtt(Path(config["paths"]["muc4_train"])))
-    threshold, sweep = choose_threshold(documents, settings)
-    weights = fit(documents, settings["l2"], settings["epochs"], settings["learn_rate"], settings["min_count"])
-    shipped = spacy.blank("en")
-    event_filter = shipped.add_pipe("news_event_filter", config={"threshold": threshold})
-    event_filter.weights = weights
-    shipped.meta.update({"name": "event_filter", "version": "0.1.0",
-                         "performance": {"muc4_train_out_of_fold_f1": {str(t): round(f, 2) for t, f in sweep.items()},
-                                         "threshold": threshold,
-                                         "events": sum(len(d.labels) for d in documents),
-                                         "positives": sum(sum(d.labels) for d in documents)}})
-    shipped.to_disk(args.output)
-    print(f"threshold {threshold}: out-of-fold MUC-4 train micro-F1 {sweep[threshold]:.2f} "
-          f"(no filter {sweep[0.0]:.2f}); {len(weights)} weights -> {args.output}")
+    ship_filter(documents, settings, choose_threshold, "news_event_filter", "event_filter", "events", output)
 
 
 if __name__ == "__main__":
