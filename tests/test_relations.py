@@ -20,3 +20,52 @@ def test_enmity_from_attacks(annotate):
 def test_alliance_verbs(annotate):
     doc = annotate("Jamaat-ul-Ahrar merged with Tehreek-e-Taliban Pakistan in 2020.")
     assert ("Jamaat-ul-Ahrar", "ALLIED_WITH", "Tehreek-e-Taliban Pakistan") in _relations(doc)
+
+
+def _parsed(words, heads, deps, pos=None, lemmas=None, ents=(), actors=()):
+    """A Doc with a hand-written parse, entities (start, end, label) and nominal actors (start, end)."""
+    from spacy.lang.en import English
+    from spacy.tokens import Doc, Span
+
+    doc = Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos or ["X"] * len(words),
+              lemmas=lemmas or [w.lower() for w in words])
+    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+    doc.spans["actors"] = [Span(doc, start, end, label="ACTOR") for start, end in actors]
+    return doc
+
+
+def test_a_title_between_a_group_and_a_person_says_who_leads_it_and_who_serves_in_it():
+    from pipeline.components.relations import news_relations
+
+    words = ["UN", "Secretary", "General", "Olavo", "Pereira", "and", "Army", "colonel", "Tomas", "Urrutia", "met", "."]
+    doc = _parsed(words, [4, 4, 4, 4, 10, 4, 9, 9, 9, 4, 10, 10],
+                  ["compound", "compound", "compound", "compound", "nsubj", "cc", "compound", "compound", "compound",
+                   "conj", "ROOT", "punct"], ents=[(0, 1, "ORG"), (3, 5, "PERSON"), (6, 7, "ORG"), (8, 10, "PERSON")])
+    relations = _relations(news_relations(doc))
+    assert ("Olavo Pereira", "LEADER_OF", "UN") in relations
+    assert ("Tomas Urrutia", "MEMBER_OF", "Army") in relations  # a rank, not a title that heads the army
+
+
+def test_nominal_actors_that_are_members_of_a_named_group():
+    from pipeline.components.relations import news_relations
+
+    doc = _parsed(["Members", "of", "the", "FMLN", "and", "ISIL", "terrorists", "burned", "buses", "."],
+                  [7, 0, 3, 1, 0, 6, 0, 7, 7, 7],
+                  ["nsubj", "prep", "det", "pobj", "cc", "compound", "conj", "ROOT", "dobj", "punct"],
+                  ents=[(3, 4, "ORG"), (5, 6, "ORG")], actors=[(0, 1), (6, 7)])
+    relations = _relations(news_relations(doc))
+    assert ("Members", "MEMBER_OF", "FMLN") in relations and ("terrorists", "MEMBER_OF", "ISIL") in relations
+
+
+def test_defeating_is_fighting_and_a_purpose_clause_takes_the_subject_of_the_verb_it_completes():
+    from pipeline.components.relations import news_relations
+
+    doc = _parsed(["Britain", "stands", "by", "Iraq", "to", "defeat", "Daesh", "."], [1, 1, 1, 2, 5, 1, 5, 1],
+                  ["nsubj", "ROOT", "prep", "pobj", "aux", "advcl", "dobj", "punct"],
+                  pos=["PROPN", "VERB", "ADP", "PROPN", "PART", "VERB", "PROPN", "PUNCT"],
+                  ents=[(0, 1, "GPE"), (3, 4, "GPE"), (6, 7, "ORG")])
+    assert ("Britain", "FIGHTING_AGAINST", "Daesh") in _relations(news_relations(doc))
+
+
+def test_killing_makes_nominal_actors_enemies(annotate):
+    assert ("Militants", "FIGHTING_AGAINST", "two soldiers") in _relations(annotate("Militants killed two soldiers."))

@@ -115,6 +115,9 @@ def test_report_from_a_real_evaluation(small_gold, tmp_path):
     for linker in curves["linkers"].values():
         recalls = [row["r"] for row in linker["test"]["curve"]]
         assert recalls == sorted(recalls, reverse=True)  # a higher threshold never finds more
+    # As the pipeline runs it, the relation linker keeps the rule relations: it finds all it finds alone, and more.
+    relations = curves["linkers"]["news_relation_linker"]["test"]
+    assert relations["with_rule_relations"]["r"] >= relations["at_threshold"]["r"]
 
     written = build_report(small_gold, metrics, records, out)
     assert {p.name for p in written} >= {"report.md", "report.html", "event-confusion.png", "relations-pr.png",

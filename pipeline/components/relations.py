@@ -1,13 +1,17 @@
 """First-pass actor-actor relations, read off the parse and the events.
 
 - ALIAS_OF: an acronym introduced in parentheses, or two names with one registry canonical;
-- LEADER_OF: "TTP chief Noor Wali Mehsud", "Mehsud, the leader of TTP";
-- MEMBER_OF: "X, a member of Y";
+- LEADER_OF: "TTP chief Noor Wali Mehsud", "Mehsud, the leader of TTP", "UN SECRETARY GENERAL JAVIER PEREZ"
+  (a group's name, then the words of a title that heads it, then a person);
+- MEMBER_OF: "X, a member of Y"; a group's name, then only a rank, then a person ("ARMY COLONEL X"); and a
+  nominal actor that is members of a group it names ("MEMBERS OF THE FMLN", "ISIL terrorists");
 - FIGHTING_AGAINST: an event's organised perpetrator against its victim or target
-  organisation or state, and "X fights / wages war on Y";
+  organisation or state, and "X fights / wages war on / defeats / kills Y", where X and Y are names or
+  nominal actors (the subject of "to defeat" being that of the verb it completes: "The UK stands by Iraq to
+  defeat Daesh");
 - ALLIED_WITH: "X merged with Y", "X allied with Y", "ties to", "aligned";
 - LOCATED_IN: "Gilgit, Pakistan" and "X in Y" when the gazetteer puts X inside Y.
-A trained linker replaces these rules in a later stage.
+A trained linker (components/relation_model.py) keeps these and adds its own in a later stage.
 """
 from __future__ import annotations
 
@@ -16,10 +20,20 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .actors import ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
+from .names import PERSON_TITLES
+
 ACTOR_ENTS = {"ORG", "NORP", "PERSON", "GPE"}
 LEADER_NOUNS = {"chief", "leader", "commander", "head", "founder", "emir", "chairman", "spokesman", "president"}
 MEMBER_NOUNS = {"member", "fighter", "militant", "operative", "commander", "soldier"}
-FIGHT_VERBS = {"fight", "battle", "attack", "wage", "target", "combat", "oppose", "confront"}
+# Title words that put a person at the head of the group named before them ("UN SECRETARY GENERAL X", "DAS
+# DIRECTOR X"), and ranks and titles that make the person one of its members ("ARMY COLONEL X").
+HEAD_TITLE_WORDS = LEADER_NOUNS | {"director", "secretary", "justice", "minister", "governor", "mayor", "premier"}
+RANK_WORDS = {"general", "colonel", "col", "major", "maj", "lieutenant", "lt", "captain", "capt", "sergeant", "sgt",
+              "corporal", "private", "brigadier", "admiral", "marshal", "deputy", "spokeswoman", "official",
+              "officer", "agent", "member"}
+FIGHT_VERBS = {"fight", "battle", "attack", "wage", "target", "combat", "oppose", "confront", "defeat", "kill",
+               "ambush", "massacre"}
 ALLY_VERBS = {"ally", "align", "merge", "cooperate", "support", "join", "back"}
 ALLY_NOUNS = {"tie", "alliance", "affinity", "link", "loyalty", "support"}
 
@@ -38,8 +52,8 @@ class RelationMention:
 @Language.component("news_relations", requires=["doc.ents", "doc._.events"], assigns=["doc._.relations"])
 def news_relations(doc: Doc) -> Doc:
     found: dict[tuple, RelationMention] = {}
-    for mention in (*_aliases(doc), *_leaders_and_members(doc), *_event_enemies(doc), *_verb_relations(doc),
-                    *_locations(doc)):
+    for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_members_of_groups(doc),
+                    *_event_enemies(doc), *_verb_relations(doc), *_locations(doc)):
         key = (mention.head.start, mention.tail.start, mention.label)
         if mention.head.start != mention.tail.start and key not in found:
             found[key] = mention
@@ -52,6 +66,41 @@ def _ent_of(doc: Doc, token) -> Span | None:
         if ent.start <= token.i < ent.end:
             return ent
     return None
+
+
+def _actor_of(doc: Doc, token) -> Span | None:
+    """The name or, failing one, the nominal actor ("GOVERNMENT TROOPS") a token is part of."""
+    ent = _ent_of(doc, token)
+    if ent is not None:
+        return ent if ent.label_ in ACTOR_ENTS else None
+    return next((span for span in doc.spans.get(ACTORS_KEY, ()) if span.start <= token.i < span.end), None)
+
+
+def _titled_people(doc: Doc):
+    """A group's name, then only title words, then a person: "UN SECRETARY GENERAL JAVIER PEREZ DE CUELLAR" leads
+    the UN, "ARMY COLONEL X" is one of its members."""
+    ents = list(doc.ents)
+    for org, person in zip(ents, ents[1:]):
+        words = [t.lower_.strip(".") for t in doc[org.end:person.start]]
+        if org.label_ != "ORG" or person.label_ != "PERSON" or not words \
+                or not all(w in HEAD_TITLE_WORDS | RANK_WORDS | PERSON_TITLES for w in words):
+            continue
+        label = "LEADER_OF" if set(words) & HEAD_TITLE_WORDS else "MEMBER_OF" if set(words) & RANK_WORDS else None
+        if label is not None:
+            yield RelationMention(person, org, label, 0.7)
+
+
+def _members_of_groups(doc: Doc):
+    """A nominal actor that names members of a group: "MEMBERS OF THE FMLN", "ISIL terrorists" (the group's
+    name inside the mention or right before it)."""
+    for actor in doc.spans.get(ACTORS_KEY, ()):
+        if actor.root.lower_ not in GROUP_MEMBER_NOUNS:
+            continue
+        groups = [_ent_of(doc, g) for p in actor.root.children if p.dep_ == "prep" and p.lower_ == "of"
+                  for g in p.children if g.dep_ == "pobj"]
+        groups += [_ent_of(doc, t) for t in doc[max(0, actor.start - 1):actor.end] if t.i < actor.root.i]
+        for group in {g for g in groups if g is not None and g.label_ == "ORG"}:
+            yield RelationMention(actor, group, "MEMBER_OF", 0.6)
 
 
 def _aliases(doc: Doc):
@@ -89,15 +138,15 @@ def _verb_relations(doc: Doc):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and lemma in FIGHT_VERBS | ALLY_VERBS:
             label = "FIGHTING_AGAINST" if lemma in FIGHT_VERBS else "ALLIED_WITH"
-            subjects = [_ent_of(doc, c) for c in token.children if c.dep_ in {"nsubj"}]
-            objects = [_ent_of(doc, c) for c in token.children if c.dep_ == "dobj"]
-            objects += [_ent_of(doc, g) for c in token.children if c.dep_ == "prep" and c.lower_ in
+            subjects = [_actor_of(doc, c) for c in _subjects(token)]
+            objects = [_actor_of(doc, c) for c in token.children if c.dep_ == "dobj"]
+            objects += [_actor_of(doc, g) for c in token.children if c.dep_ == "prep" and c.lower_ in
                         {"with", "on", "against", "to"} for g in c.children if g.dep_ == "pobj"]
-            objects += [_ent_of(doc, g) for c in token.children if c.dep_ == "dobj" for p in c.children
+            objects += [_actor_of(doc, g) for c in token.children if c.dep_ == "dobj" for p in c.children
                         if p.dep_ == "prep" and p.lower_ in {"on", "against"} for g in p.children]
             for head in subjects:
                 for tail in objects:
-                    if head is not None and tail is not None and {head.label_, tail.label_} <= ACTOR_ENTS:
+                    if head is not None and tail is not None and head != tail:
                         yield RelationMention(head, tail, label, 0.6)
         elif token.pos_ == "NOUN" and lemma in ALLY_NOUNS:
             owners = [_ent_of(doc, c) for c in token.children if c.dep_ in {"poss", "compound"}]
@@ -109,6 +158,16 @@ def _verb_relations(doc: Doc):
                 for tail in partners:
                     if head is not None and tail is not None and {head.label_, tail.label_} <= ACTOR_ENTS:
                         yield RelationMention(head, tail, "ALLIED_WITH", 0.5)
+
+
+def _subjects(verb) -> list:
+    """The verb's subject, or, for "to defeat" completing another verb, that verb's ("The UK stands by Iraq to
+    defeat Daesh")."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects and verb.dep_ in {"xcomp", "advcl"} and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                               for c in verb.children):
+        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    return subjects
 
 
 def _locations(doc: Doc):

@@ -270,9 +270,12 @@ PR_THRESHOLDS = tuple(round(0.02 * k, 2) for k in range(1, 50))
 def relation_curves(relations_model: Path, corpora: dict[str, Path],
                     thresholds: tuple[float, ...] = PR_THRESHOLDS) -> dict:
     """Precision and recall of each trained linker (gold mentions given) at every threshold of
-    ``thresholds`` over its calibrated scores, on each split, and at its own (dev-chosen) threshold."""
+    ``thresholds`` over its calibrated scores, on each split, and at its own (dev-chosen) threshold. For the
+    relation linker also as the pipeline runs it, after the rule relations (``news_relations``), which it keeps
+    (``keep_existing``): ``with_rule_relations``."""
     import spacy
 
+    from ..components.relations import news_relations
     from ..training.relation_corpus import read_examples
     from ..training.relations import SCORE_KEYS, decode_and_score
 
@@ -294,6 +297,9 @@ def relation_curves(relations_model: Path, corpora: dict[str, Path],
                 "documents": len(egs),
                 "at_threshold": prf(decode_and_score(component, egs, logits, component.threshold)),
                 "curve": [{"threshold": t, **prf(decode_and_score(component, egs, logits, t))} for t in thresholds]}
+            if name == "news_relation_linker":
+                entry[split]["with_rule_relations"] = prf(decode_and_score(component, egs, logits, component.threshold,
+                                                                           prepare=news_relations))
         linkers[name] = entry
     return {"what": "trained linkers, gold entities and events given; calibrated score >= threshold",
             "model": relations_model.as_posix(), "linkers": linkers}

@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.training import Example
 
 from ..components.relation_model import PairClassifier
@@ -97,9 +98,14 @@ def _reset(docs) -> None:
         doc._.events = None  # gold-mention Docs: the linker rebuilds the gold events from their triggers
 
 
-def decode_and_score(component: PairClassifier, examples: list[Example], logits, threshold: float) -> dict:
+def decode_and_score(component: PairClassifier, examples: list[Example], logits, threshold: float,
+                     prepare: Optional[Callable[[Doc], Doc]] = None) -> dict:
+    """The component's scores at ``threshold``; ``prepare`` (a pipeline stage before it, such as the rule
+    relations) runs on each reset Doc first."""
     docs = [eg.predicted for eg in examples]
     _reset(docs)
+    for doc in docs if prepare is not None else ():
+        prepare(doc)
     saved = component.cfg["threshold"]
     component.cfg["threshold"] = threshold
     try:
