@@ -272,10 +272,9 @@ def relation_curves(relations_model: Path, corpora: dict[str, Path],
     """Precision and recall of each trained linker (gold mentions given) at every threshold of
     ``thresholds`` over its calibrated scores, on each split, and at its own (dev-chosen) threshold. For the
     relation linker also as the pipeline runs it, after the rule relations (``news_relations``), which it keeps
-    (``keep_existing``): ``with_rule_relations``."""
+    (``keep_existing``), the gold events given to the rules: ``with_rule_relations``."""
     import spacy
 
-    from ..components.relations import news_relations
     from ..training.relation_corpus import read_examples
     from ..training.relations import SCORE_KEYS, decode_and_score
 
@@ -299,7 +298,35 @@ def relation_curves(relations_model: Path, corpora: dict[str, Path],
                 "curve": [{"threshold": t, **prf(decode_and_score(component, egs, logits, t))} for t in thresholds]}
             if name == "news_relation_linker":
                 entry[split]["with_rule_relations"] = prf(decode_and_score(component, egs, logits, component.threshold,
-                                                                           prepare=news_relations))
+                                                                           prepare=_rule_relations))
         linkers[name] = entry
     return {"what": "trained linkers, gold entities and events given; calibrated score >= threshold",
             "model": relations_model.as_posix(), "linkers": linkers}
+
+
+def _rule_relations(example) -> None:
+    """The rule relations of a gold-mention Doc, read with its gold events (their perpetrators and whom they
+    struck), as the pipeline reads them with its own."""
+    from ..components.events import EventArgument, EventMention
+    from ..components.relations import news_relations
+
+    doc = example.predicted
+    events = []
+    for gold in example.reference.user_data.get("events", ()):
+        trigger = doc.char_span(*gold["trigger"], alignment_mode="expand")
+        if trigger is None:
+            continue
+        arguments = [EventArgument(role, span) for role, start, end in gold["arguments"]
+                     if (span := _mention_at(doc, start, end)) is not None]
+        events.append(EventMention(gold["type"], trigger, trigger.sent, arguments))
+    doc._.events = events
+    news_relations(doc)
+    doc._.events = None
+
+
+def _mention_at(doc, start: int, end: int):
+    """The entity or nominal actor at these character offsets (with its label), else a plain span."""
+    for span in (*doc.ents, *doc.spans.get("actors", ())):
+        if span.start_char == start and span.end_char == end:
+            return span
+    return doc.char_span(start, end, alignment_mode="expand")

@@ -27,7 +27,6 @@ from typing import Callable, Optional
 import numpy
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 from spacy.training import Example
 
 from ..components.relation_model import PairClassifier
@@ -99,13 +98,13 @@ def _reset(docs) -> None:
 
 
 def decode_and_score(component: PairClassifier, examples: list[Example], logits, threshold: float,
-                     prepare: Optional[Callable[[Doc], Doc]] = None) -> dict:
-    """The component's scores at ``threshold``; ``prepare`` (a pipeline stage before it, such as the rule
-    relations) runs on each reset Doc first."""
+                     prepare: Optional[Callable[[Example], None]] = None) -> dict:
+    """The component's scores at ``threshold``; ``prepare`` (what the pipeline does before it, such as the
+    rule relations) runs on each example, its predicted Doc reset, first."""
     docs = [eg.predicted for eg in examples]
     _reset(docs)
-    for doc in docs if prepare is not None else ():
-        prepare(doc)
+    for example in examples if prepare is not None else ():
+        prepare(example)
     saved = component.cfg["threshold"]
     component.cfg["threshold"] = threshold
     try:
