@@ -76,7 +76,7 @@ def document_rows(record, features: dict, gold: list[Template]) -> list[tuple[st
     """The events of a record as filler rows, labelled against the gold template each event is aligned with."""
     entities = {entity.id: entity for entity in record.entities}
     events = []
-    for k, event in enumerate(record.events):
+    for event in record.events:
         scored = [(a, scored_argument(a, entities)) for a in event.arguments]
         events.append((event.type, [(a, s) for a, s in scored if s is not None]))
     templates = [make_template(t, [s for _, s in arguments]) for t, arguments in events]
