@@ -69,3 +69,16 @@ def test_defeating_is_fighting_and_a_purpose_clause_takes_the_subject_of_the_ver
 
 def test_killing_makes_nominal_actors_enemies(annotate):
     assert ("Militants", "FIGHTING_AGAINST", "two soldiers") in _relations(annotate("Militants killed two soldiers."))
+
+
+def test_short_forms_in_brackets_either_way_and_names_also_known_as_each_other():
+    from pipeline.components.relations import news_relations
+
+    words = ["The", "Popular", "Liberation", "Front", "[", "PLF", "]", "and", "CDN", "[", "National", "Defence",
+             "Council", "]", "met", "Daesh", "(", "also", "known", "as", "ISIL", ")", "."]
+    doc = _parsed(words, list(range(len(words))), ["dep"] * len(words),
+                  ents=[(1, 4, "ORG"), (5, 6, "ORG"), (8, 9, "ORG"), (10, 13, "ORG"), (15, 16, "ORG"), (20, 21, "ORG")])
+    relations = _relations(news_relations(doc))
+    assert ("PLF", "ALIAS_OF", "Popular Liberation Front") in relations
+    assert ("CDN", "ALIAS_OF", "National Defence Council") in relations
+    assert {("Daesh", "ALIAS_OF", "ISIL"), ("ISIL", "ALIAS_OF", "Daesh")} <= relations

@@ -104,11 +104,27 @@ def _members_of_groups(doc: Doc):
 
 
 def _aliases(doc: Doc):
+    """A short form in brackets after the long one, or the long one in brackets after the short ("FARABUNDO
+    MARTI NATIONAL LIBERATION FRONT [FMLN]", "CIN [NATIONAL INFORMATION CENTER]", "al-Qaeda in Iraq (AQI)"):
+    the short form is an alias of the long one. Two names joined by "also known as" are aliases both ways."""
     ents = list(doc.ents)
-    for long_form, short in zip(ents, ents[1:]):
-        if doc[long_form.end:short.start].text.strip() == "(" and short.end < len(doc) and doc[short.end].text == ")":
-            if long_form.label_ in ACTOR_ENTS and len(short) == 1:
+    for first, second in zip(ents, ents[1:]):
+        if first.label_ not in ACTOR_ENTS or second.label_ not in ACTOR_ENTS:
+            continue
+        between = doc[first.end:second.start].text.strip().lower()
+        closed = second.end < len(doc) and doc[second.end].text in {")", "]"}
+        if between in {"(", "["} and closed:
+            short, long_form = sorted((first, second), key=lambda e: (len(e), len(e.text)))
+            if _short_form(short) and len(long_form) > len(short):
                 yield RelationMention(short, long_form, "ALIAS_OF", 0.9)
+        elif between.lstrip("([, ") in {"also known as", "known as", "aka", "a.k.a."}:
+            yield RelationMention(first, second, "ALIAS_OF", 0.8)
+            yield RelationMention(second, first, "ALIAS_OF", 0.8)
+
+
+def _short_form(span: Span) -> bool:
+    """An acronym or a short name: one word, or a few joined by hyphens ("M-19", "PGT-COMMUNIST")."""
+    return len(span) == 1 or " " not in span.text.strip()
 
 
 def _leaders_and_members(doc: Doc):
