@@ -82,3 +82,14 @@ def test_short_forms_in_brackets_either_way_and_names_also_known_as_each_other()
     assert ("PLF", "ALIAS_OF", "Popular Liberation Front") in relations
     assert ("CDN", "ALIAS_OF", "National Defence Council") in relations
     assert {("Daesh", "ALIAS_OF", "ISIL"), ("ISIL", "ALIAS_OF", "Daesh")} <= relations
+
+
+def test_a_neighbourhood_the_gazetteer_lacks_lies_in_the_town_named_after_it():
+    from pipeline.components.relations import news_relations
+
+    words = ["A", "bomb", "hit", "Zafrana", "Heights", ",", "Baghdad", ",", "and", "Mosul", ",", "Iraq", "."]
+    doc = _parsed(words, list(range(len(words))), ["dep"] * len(words),
+                  ents=[(3, 5, "GPE"), (6, 7, "GPE"), (9, 10, "GPE"), (11, 12, "GPE")])
+    relations = _relations(news_relations(doc))  # no places stage: the names are read off the gazetteer
+    assert ("Zafrana Heights", "LOCATED_IN", "Baghdad") in relations and ("Mosul", "LOCATED_IN", "Iraq") in relations
+    assert not any(head == "Baghdad" for head, _, _ in relations)  # a town is not in the next town named

@@ -187,6 +187,9 @@ def _subjects(verb) -> list:
 
 
 def _locations(doc: Doc):
+    """"Gilgit, Pakistan", "Karrada, Baghdad", "a village in Kunar": a place next to a larger one that holds it
+    (the gazetteer's reading of each name where the places stage has not given one; a name it lacks, such as a
+    neighbourhood, lies in the known town or province after it). A site (FAC) lies in the place after it."""
     ents = list(doc.ents)
     for inner, outer in zip(ents, ents[1:]):
         if inner.label_ not in {"GPE", "FAC", "LOC"} or outer.label_ != "GPE":
@@ -194,8 +197,25 @@ def _locations(doc: Doc):
         between = doc[inner.end:outer.start].text.strip()
         if between not in {",", "in"}:
             continue
-        place, container = inner._.place, outer._.place
-        if inner.label_ == "FAC" or (place and container and place.kind != "country"
-                                     and place.country_code == container.country_code
-                                     and container.kind in {"country", "admin1"}):
+        place, container = _place(inner), _place(outer)
+        if inner.label_ == "FAC" or _holds(container, place):
             yield RelationMention(inner, outer, "LOCATED_IN", 0.8)
+
+
+def _place(span: Span):
+    if span._.place is not None:
+        return span._.place
+    from ..normalize.places import load_gazetteer
+
+    return load_gazetteer().resolve(span.text)
+
+
+def _holds(container, place) -> bool:
+    """A country or province holds a place of its country below it; a town or province holds a name the gazetteer
+    lacks (a neighbourhood, a village)."""
+    if container is None:
+        return False
+    if place is None:
+        return container.kind in {"admin1", "city"}
+    return container.kind in {"country", "admin1"} and place.kind != "country" \
+        and place.country_code == container.country_code
