@@ -18,7 +18,7 @@ from typing import Iterator, Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..incidents.observations import day_span
+from ..normalize.dates import day_span
 from .actors import ACTOR_LABEL, ACTOR_NOUNS, ACTORS_KEY
 from .event_location import incident_place, part_name
 from .normalization import SETTLEMENT_NOUNS, publication_date

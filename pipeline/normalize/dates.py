@@ -514,3 +514,71 @@ def infer_publication_window(expressions: list[str], latest_year: Optional[int] 
         start = max(date.fromisoformat(t.value) for t in full)
         return PublicationWindow(start, start + timedelta(days=30), f"the latest full date in the text is {start}")
     return None
+
+
+# -- the days a TIMEX3 value covers -------------------------------------------------------------------
+
+_TIMEX_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_TIMEX_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_TIMEX_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_TIMEX_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class DaySpan:
+    """The days an event may have happened on, inclusive, as ``date.toordinal()`` numbers."""
+
+    first: int
+    last: int
+    granularity: str  # day | week | month | year | range | published
+
+    @property
+    def width(self) -> int:
+        return self.last - self.first + 1
+
+    def gap(self, other: "DaySpan") -> int:
+        """Days between the two spans; 0 when they overlap."""
+        return max(0, other.first - self.last, self.first - other.last)
+
+    def iso(self) -> tuple[str, str]:
+        return date.fromordinal(self.first).isoformat(), date.fromordinal(self.last).isoformat()
+
+
+def _month_span(year: int, month: int) -> tuple[int, int]:
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return first.toordinal(), following.toordinal() - 1
+
+
+def _point_span(value: str) -> Optional[tuple[int, int, str]]:
+    try:
+        if m := _TIMEX_DAY.match(value):
+            day = date(int(m[1]), int(m[2]), int(m[3])).toordinal()
+            return day, day, "day"
+        if m := _TIMEX_WEEK.match(value):
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1).toordinal()
+            return monday, monday + 6, "week"
+        if m := _TIMEX_MONTH.match(value):
+            return (*_month_span(int(m[1]), int(m[2])), "month")
+        if m := _TIMEX_YEAR.match(value):
+            return date(int(m[1]), 1, 1).toordinal(), date(int(m[1]), 12, 31).toordinal(), "year"
+    except ValueError:  # "2021-02-30", week 54: not a date
+        return None
+    return None
+
+
+def day_span(value: Optional[str]) -> Optional[DaySpan]:
+    """The span of a TIMEX3 value: a day, an ISO week, a month, a year or a range of those.
+
+    ``PAST_REF``, ``XXXX-...`` (a year the text does not fix) and anything else give None.
+    """
+    if not value:
+        return None
+    if "/" in value:
+        start, _, end = value.partition("/")
+        first, last = _point_span(start), _point_span(end)
+        if first is None or last is None or last[1] < first[0]:
+            return None
+        return DaySpan(first[0], last[1], "range")
+    point = _point_span(value)
+    return DaySpan(*point) if point else None
