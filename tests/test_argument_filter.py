@@ -6,8 +6,8 @@ from pipeline.components.argument_filter import ArgumentFilter, argument_feature
 from pipeline.components.event_filter import probability
 from pipeline.components.events import EventArgument, EventMention
 from pipeline.evaluation.muc4 import make_template
-from pipeline.training.argument_filter import FillerRow, TrainingDocument, choose_threshold, fit
-from pipeline.training.event_filter import ship_filter
+from pipeline.training.argument_filter import FillerRow, TrainingDocument, choose_threshold
+from pipeline.training.event_filter import fit, ship_filter
 
 TEXT = "Rebels bombed the bank with dynamite. The fact is the army seized rifles."
 LEMMAS = {"Rebels": "rebel", "bombed": "bomb", "seized": "seize", "rifles": "rifle"}

@@ -27,7 +27,7 @@ from ..components.argument_filter import argument_features
 from ..components.event_filter import probability
 from ..evaluation.muc4 import Template, best_alignment, make_template, read_gtt, score_corpus, scored_argument, \
     slot_mention
-from .event_filter import fit, read_config, ship_filter, through_pipeline
+from .event_filter import held_out_weights, read_config, ship_filter, sweep_thresholds, through_pipeline
 
 FEATURES_KEY = "news_argument_filter_features"
 
@@ -101,29 +101,23 @@ def collect(nlp: Language, documents: dict[str, tuple[str, list[Template]]]) -> 
             for doc_id, doc, record, gold in through_pipeline(nlp, documents)]
 
 
-def filtered_f1(documents: Sequence[TrainingDocument], weights_of: list[dict[str, float]], threshold: float) -> float:
-    """MUC-4 micro-F1 with the fillers below ``threshold`` dropped, each document scored with its weights."""
-    predicted = {}
-    for document, weights in zip(documents, weights_of):
-        predicted[document.doc_id] = [
-            make_template(event_type, [(row.role, row.text) for row in rows
-                                       if row.features is None or probability(weights, row.features) >= threshold])
-            for event_type, rows in document.events]
+def filtered_f1(documents: Sequence[TrainingDocument], probabilities: list[list[list[float]]],
+                threshold: float) -> float:
+    """MUC-4 micro-F1 with the fillers below ``threshold`` dropped (``probabilities``: per document, per event, per
+    row; a row the filter does not judge is always kept)."""
+    predicted = {document.doc_id: [make_template(event_type, [(row.role, row.text) for row, p in zip(rows, row_probs)
+                                                              if row.features is None or p >= threshold])
+                                   for (event_type, rows), row_probs in zip(document.events, event_probs)]
+                 for document, event_probs in zip(documents, probabilities)}
     return score_corpus(predicted, {d.doc_id: d.gold for d in documents})["micro_avg"]["f1"]
 
 
 def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> tuple[float, dict[float, float]]:
     """The threshold with the best micro-F1 over out-of-fold predictions, and the F1 of each one tried."""
-    folds = settings["folds"]
-    weights_of: list[dict[str, float]] = [{} for _ in documents]
-    for fold in range(folds):
-        weights = fit([d for i, d in enumerate(documents) if i % folds != fold], settings["l2"], settings["epochs"],
-                      settings["learn_rate"], settings["min_count"])
-        for i in range(fold, len(documents), folds):
-            weights_of[i] = weights
-    sweep = {0.0: filtered_f1(documents, weights_of, 0.0)}
-    sweep.update({t: filtered_f1(documents, weights_of, t) for t in settings["thresholds"]})
-    return max(sweep, key=lambda t: (sweep[t], -t)), sweep
+    out_of_fold = [[[probability(weights, row.features) if row.features is not None else 1.0 for row in rows]
+                    for _, rows in document.events]
+                   for document, weights in zip(documents, held_out_weights(documents, settings))]
+    return sweep_thresholds(settings, lambda t: filtered_f1(documents, out_of_fold, t))
 
 
 def main() -> None:

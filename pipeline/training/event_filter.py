@@ -117,16 +117,27 @@ def filtered_f1(documents: Sequence[TrainingDocument], probabilities: list[list[
 
 def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> tuple[float, dict[float, float]]:
     """The threshold with the best micro-F1 over out-of-fold probabilities, and the F1 of each one tried."""
+    out_of_fold = [[probability(weights, f) for f in document.features]
+                   for document, weights in zip(documents, held_out_weights(documents, settings))]
+    return sweep_thresholds(settings, lambda t: filtered_f1(documents, out_of_fold, t))
+
+
+def held_out_weights(documents: Sequence, settings: dict) -> list[dict[str, float]]:
+    """For each document, the weights fitted on the ``folds`` - 1 folds (by document) it is not in."""
     folds = settings["folds"]
-    out_of_fold: list[list[float]] = [[] for _ in documents]
+    weights_of: list[dict[str, float]] = [{} for _ in documents]
     for fold in range(folds):
-        held = [i for i in range(len(documents)) if i % folds == fold]
         weights = fit([d for i, d in enumerate(documents) if i % folds != fold], settings["l2"], settings["epochs"],
                       settings["learn_rate"], settings["min_count"])
-        for i in held:
-            out_of_fold[i] = [probability(weights, f) for f in documents[i].features]
-    sweep = {0.0: filtered_f1(documents, out_of_fold, 0.0)}
-    sweep.update({t: filtered_f1(documents, out_of_fold, t) for t in settings["thresholds"]})
+        for i in range(fold, len(documents), folds):
+            weights_of[i] = weights
+    return weights_of
+
+
+def sweep_thresholds(settings: dict, f1_at: Callable[[float], float]) -> tuple[float, dict[float, float]]:
+    """The F1 at no threshold and at each of ``settings["thresholds"]``, and the best threshold (the lowest of
+    equal ones)."""
+    sweep = {t: f1_at(t) for t in (0.0, *settings["thresholds"])}
     return max(sweep, key=lambda t: (sweep[t], -t)), sweep
 
 
