@@ -34,6 +34,36 @@ def doc_with_ents(blank_nlp):
     return make
 
 
+@pytest.fixture
+def hand_parsed():
+    """A Doc with a hand-written parse: words, heads (absolute) and deps; optionally parts of speech, lemmas (the
+    lower-cased words by default), entities as (start, end, label) and nominal actors as (start, end)."""
+    from spacy.tokens import Doc, Span
+
+    def make(words, heads, deps, pos=None, lemmas=None, ents=(), actors=()):
+        doc = Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos or ["X"] * len(words),
+                  lemmas=lemmas or [word.lower() for word in words])
+        doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
+        doc.spans["actors"] = [Span(doc, start, end, label="ACTOR") for start, end in actors]
+        return doc
+
+    return make
+
+
+@pytest.fixture
+def lemmatized():
+    """A blank-pipeline Doc split into sentences, with lemmas from a mapping of words (else the lower-cased word)."""
+    def make(text: str, lemmas: dict[str, str]):
+        nlp = English()
+        nlp.add_pipe("sentencizer")
+        doc = nlp(text)
+        for token in doc:
+            token.lemma_ = lemmas.get(token.text, token.lower_)
+        return doc
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from pipeline.language import build_pipeline

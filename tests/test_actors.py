@@ -1,4 +1,4 @@
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from pipeline.components.actors import ACTORS_KEY, with_modifiers
 from pipeline.normalize.actors import ActorRegistry, canonical_from_text, guess_actor_type, load_registry
@@ -208,31 +208,25 @@ def test_a_nominal_actor_keeps_its_numeral_and_adjectives_but_not_a_hedge(annota
     assert "two policemen" in actors
 
 
-def _parsed(words, heads, deps, pos, ents):
-    from spacy.lang.en import English
-
-    return Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents)
-
-
-def test_a_nominal_actor_that_starts_inside_a_name_starts_after_it():
-    doc = _parsed(["armed", "Red", "Hand", "fighters", "attacked"], heads=[3, 2, 3, 4, 4],
+def test_a_nominal_actor_that_starts_inside_a_name_starts_after_it(hand_parsed):
+    doc = hand_parsed(["armed", "Red", "Hand", "fighters", "attacked"], heads=[3, 2, 3, 4, 4],
                   deps=["amod", "compound", "compound", "nsubj", "ROOT"], pos=["ADJ", "PROPN", "PROPN", "NOUN", "VERB"],
-                  ents=["O", "B-ORG", "I-ORG", "O", "O"])
+                  ents=[(1, 3, "ORG")])
     assert with_modifiers(Span(doc, 2, 4, label="ACTOR")).text == "fighters"
     # a mention after the name keeps what modifies it short of the name, and one that begins with it drops it
     assert with_modifiers(Span(doc, 3, 4, label="ACTOR")).text == "fighters"
     assert with_modifiers(Span(doc, 1, 4, label="ACTOR")).text == "fighters"
 
 
-def test_a_recognised_actor_drops_a_hedge_and_a_time_in_front():
-    doc = _parsed(["Sunday", "presumed", "urban", "rebels", "fired"], heads=[3, 3, 3, 4, 4],
+def test_a_recognised_actor_drops_a_hedge_and_a_time_in_front(hand_parsed):
+    doc = hand_parsed(["Sunday", "presumed", "urban", "rebels", "fired"], heads=[3, 3, 3, 4, 4],
                   deps=["npadvmod", "amod", "amod", "nsubj", "ROOT"], pos=["PROPN", "VERB", "ADJ", "NOUN", "VERB"],
-                  ents=["B-DATE", "O", "O", "O", "O"])
+                  ents=[(0, 1, "DATE")])
     assert with_modifiers(Span(doc, 1, 4, label="ACTOR")).text == "urban rebels"
     assert with_modifiers(Span(doc, 2, 4, label="ACTOR")).text == "urban rebels"
-    doc = _parsed(["Sunday", "morning", "rebels", "fired"], heads=[2, 2, 3, 3],
+    doc = hand_parsed(["Sunday", "morning", "rebels", "fired"], heads=[2, 2, 3, 3],
                   deps=["compound", "compound", "nsubj", "ROOT"], pos=["PROPN", "NOUN", "NOUN", "VERB"],
-                  ents=["B-TIME", "I-TIME", "O", "O"])
+                  ents=[(0, 2, "TIME")])
     assert with_modifiers(Span(doc, 2, 3, label="ACTOR")).text == "rebels"
 
 

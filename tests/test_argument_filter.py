@@ -1,6 +1,5 @@
 import pytest
 import spacy
-from spacy.lang.en import English
 
 from pipeline.components.argument_filter import ArgumentFilter, argument_features
 from pipeline.components.event_filter import probability
@@ -13,12 +12,8 @@ TEXT = "Rebels bombed the bank with dynamite. The fact is the army seized rifles
 LEMMAS = {"Rebels": "rebel", "bombed": "bomb", "seized": "seize", "rifles": "rifle"}
 
 
-def _doc_with_an_event():
-    nlp = English()
-    nlp.add_pipe("sentencizer")
-    doc = nlp(TEXT)
-    for token in doc:
-        token.lemma_ = LEMMAS.get(token.text, token.lower_)
+def _doc_with_an_event(lemmatized):
+    doc = lemmatized(TEXT, LEMMAS)
     first, _ = list(doc.sents)
     bombing = EventMention("BOMBING", doc[1:2], first, [
         EventArgument("perpetrator", doc[0:1]), EventArgument("target", doc[2:4]),
@@ -28,8 +23,8 @@ def _doc_with_an_event():
     return doc
 
 
-def test_features_say_who_linked_each_filler_and_how_close_it_is():
-    doc = _doc_with_an_event()
+def test_features_say_who_linked_each_filler_and_how_close_it_is(lemmatized):
+    doc = _doc_with_an_event(lemmatized)
     (rebels, bank, dynamite, location, fact, rifles), = argument_features(doc, doc._.events)
     assert location is None  # places and dates are not the filter's to judge
     assert rebels["perpetrator:source=rules"] == 1.0 and rebels["perpetrator:head=rebel"] == 1.0
@@ -39,13 +34,13 @@ def test_features_say_who_linked_each_filler_and_how_close_it_is():
     assert rifles["weapon:source=model"] == 1.0 and rifles["weapon:distance"] > dynamite["weapon:distance"]
 
 
-def test_the_filter_drops_fillers_only_when_asked_and_only_when_trained():
+def test_the_filter_drops_fillers_only_when_asked_and_only_when_trained(lemmatized):
     weights = {"bias": 1.0, "perpetrator:source=model": -3.0, "weapon:outside_sentence": -3.0}
-    kept = ArgumentFilter("news_argument_filter", threshold=0.5, weights=weights)(_doc_with_an_event())
+    kept = ArgumentFilter("news_argument_filter", threshold=0.5, weights=weights)(_doc_with_an_event(lemmatized))
     assert len(kept._.events[0].arguments) == 6
-    dropped = ArgumentFilter("news_argument_filter", threshold=0.5, weights=weights, drop=True)(_doc_with_an_event())
+    dropped = ArgumentFilter("news_argument_filter", threshold=0.5, weights=weights, drop=True)(_doc_with_an_event(lemmatized))
     assert [a.span.text for a in dropped._.events[0].arguments] == ["Rebels", "the bank", "dynamite", "the bank"]
-    untrained = ArgumentFilter("news_argument_filter", threshold=0.5, drop=True)(_doc_with_an_event())
+    untrained = ArgumentFilter("news_argument_filter", threshold=0.5, drop=True)(_doc_with_an_event(lemmatized))
     assert len(untrained._.events[0].arguments) == 6
 
 

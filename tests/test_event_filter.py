@@ -1,6 +1,5 @@
 import pytest
 import spacy
-from spacy.lang.en import English
 
 from pipeline.components.event_filter import EventFilter, event_features, probability
 from pipeline.components.events import EventArgument, EventMention
@@ -11,12 +10,8 @@ TEXT = "Guerrillas attacked the town hall. The army clashed with rebels in the h
 LEMMAS = {"attacked": "attack", "clashed": "clash", "Guerrillas": "guerrilla", "rebels": "rebel"}
 
 
-def _doc_with_events():
-    nlp = English()
-    nlp.add_pipe("sentencizer")
-    doc = nlp(TEXT)
-    for token in doc:
-        token.lemma_ = LEMMAS.get(token.text, token.lower_)
+def _doc_with_events(lemmatized):
+    doc = lemmatized(TEXT, LEMMAS)
     first, second = list(doc.sents)
     attack = EventMention("ATTACK", doc[1:2], first, [EventArgument("perpetrator", doc[0:1])])
     clash = EventMention("ATTACK", doc[8:9], second)
@@ -24,21 +19,19 @@ def _doc_with_events():
     return doc
 
 
-def test_features_say_what_the_rules_saw_of_each_event():
-    doc = _doc_with_events()
+def test_features_say_what_the_rules_saw_of_each_event(lemmatized):
+    doc = _doc_with_events(lemmatized)
     attack, clash = event_features(doc, doc._.events)
     assert attack["trigger=attack"] == 1.0 and attack["has_perpetrator"] == 1.0 and attack["first_event"] == 1.0
     assert attack["first_sentence"] == 1.0 and "word=town" in attack
     assert clash["trigger=clash"] == 1.0 and "has_perpetrator" not in clash and clash["first_sentence"] == 0.0
 
 
-def test_features_say_who_struck_whom():
-    from spacy.tokens import Doc
-
+def test_features_say_who_struck_whom(hand_parsed):
     words = ["Rebels", "ambushed", "an", "army", "patrol", ".", "Gunmen", "shot", "a", "judge", "."]
-    doc = Doc(English().vocab, words=words, heads=[1, 1, 4, 4, 1, 1, 7, 7, 9, 7, 7],
-              deps=["nsubj", "ROOT", "det", "compound", "dobj", "punct", "nsubj", "ROOT", "det", "dobj", "punct"],
-              lemmas=["rebel", "ambush", "an", "army", "patrol", ".", "gunman", "shoot", "a", "judge", "."])
+    doc = hand_parsed(words, heads=[1, 1, 4, 4, 1, 1, 7, 7, 9, 7, 7],
+                      deps=["nsubj", "ROOT", "det", "compound", "dobj", "punct", "nsubj", "ROOT", "det", "dobj", "punct"],
+                      lemmas=["rebel", "ambush", "an", "army", "patrol", ".", "gunman", "shoot", "a", "judge", "."])
     first, second = list(doc.sents)
     ambush = EventMention("ATTACK", doc[1:2], first, [EventArgument("perpetrator", doc[0:1]),
                                                       EventArgument("victim", doc[3:5])])
@@ -49,14 +42,14 @@ def test_features_say_who_struck_whom():
     assert shooting_features["struck_head=judge"] == 1.0 and "struck_type=state_security" not in shooting_features
 
 
-def test_the_filter_sets_each_events_confidence_and_drops_only_when_asked():
+def test_the_filter_sets_each_events_confidence_and_drops_only_when_asked(lemmatized):
     weights = {"bias": -1.0, "trigger=attack": 3.0, "trigger=clash": -2.0}
-    kept = EventFilter("news_event_filter", threshold=0.5, weights=weights)(_doc_with_events())
+    kept = EventFilter("news_event_filter", threshold=0.5, weights=weights)(_doc_with_events(lemmatized))
     attack, clash = kept._.events
     assert attack.confidence > 0.5 > clash.confidence
-    dropped = EventFilter("news_event_filter", threshold=0.5, weights=weights, drop=True)(_doc_with_events())
+    dropped = EventFilter("news_event_filter", threshold=0.5, weights=weights, drop=True)(_doc_with_events(lemmatized))
     assert [e.trigger.text for e in dropped._.events] == ["attacked"]
-    untrained = EventFilter("news_event_filter", threshold=0.5, drop=True)(_doc_with_events())
+    untrained = EventFilter("news_event_filter", threshold=0.5, drop=True)(_doc_with_events(lemmatized))
     assert [e.confidence for e in untrained._.events] == [0.5, 0.5]
 
 

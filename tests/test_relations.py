@@ -22,23 +22,11 @@ def test_alliance_verbs(annotate):
     assert ("Jamaat-ul-Ahrar", "ALLIED_WITH", "Tehreek-e-Taliban Pakistan") in _relations(doc)
 
 
-def _parsed(words, heads, deps, pos=None, lemmas=None, ents=(), actors=()):
-    """A Doc with a hand-written parse, entities (start, end, label) and nominal actors (start, end)."""
-    from spacy.lang.en import English
-    from spacy.tokens import Doc, Span
-
-    doc = Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos or ["X"] * len(words),
-              lemmas=lemmas or [w.lower() for w in words])
-    doc.ents = [Span(doc, start, end, label=label) for start, end, label in ents]
-    doc.spans["actors"] = [Span(doc, start, end, label="ACTOR") for start, end in actors]
-    return doc
-
-
-def test_a_title_between_a_group_and_a_person_says_who_leads_it_and_who_serves_in_it():
+def test_a_title_between_a_group_and_a_person_says_who_leads_it_and_who_serves_in_it(hand_parsed):
     from pipeline.components.relations import news_relations
 
     words = ["UN", "Secretary", "General", "Olavo", "Pereira", "and", "Army", "colonel", "Tomas", "Urrutia", "met", "."]
-    doc = _parsed(words, [4, 4, 4, 4, 10, 4, 9, 9, 9, 4, 10, 10],
+    doc = hand_parsed(words, [4, 4, 4, 4, 10, 4, 9, 9, 9, 4, 10, 10],
                   ["compound", "compound", "compound", "compound", "nsubj", "cc", "compound", "compound", "compound",
                    "conj", "ROOT", "punct"], ents=[(0, 1, "ORG"), (3, 5, "PERSON"), (6, 7, "ORG"), (8, 10, "PERSON")])
     relations = _relations(news_relations(doc))
@@ -46,10 +34,10 @@ def test_a_title_between_a_group_and_a_person_says_who_leads_it_and_who_serves_i
     assert ("Tomas Urrutia", "MEMBER_OF", "Army") in relations  # a rank, not a title that heads the army
 
 
-def test_nominal_actors_that_are_members_of_a_named_group():
+def test_nominal_actors_that_are_members_of_a_named_group(hand_parsed):
     from pipeline.components.relations import news_relations
 
-    doc = _parsed(["Members", "of", "the", "FMLN", "and", "ISIL", "terrorists", "burned", "buses", "."],
+    doc = hand_parsed(["Members", "of", "the", "FMLN", "and", "ISIL", "terrorists", "burned", "buses", "."],
                   [7, 0, 3, 1, 0, 6, 0, 7, 7, 7],
                   ["nsubj", "prep", "det", "pobj", "cc", "compound", "conj", "ROOT", "dobj", "punct"],
                   ents=[(3, 4, "ORG"), (5, 6, "ORG")], actors=[(0, 1), (6, 7)])
@@ -57,10 +45,10 @@ def test_nominal_actors_that_are_members_of_a_named_group():
     assert ("Members", "MEMBER_OF", "FMLN") in relations and ("terrorists", "MEMBER_OF", "ISIL") in relations
 
 
-def test_defeating_is_fighting_and_a_purpose_clause_takes_the_subject_of_the_verb_it_completes():
+def test_defeating_is_fighting_and_a_purpose_clause_takes_the_subject_of_the_verb_it_completes(hand_parsed):
     from pipeline.components.relations import news_relations
 
-    doc = _parsed(["Britain", "stands", "by", "Iraq", "to", "defeat", "Daesh", "."], [1, 1, 1, 2, 5, 1, 5, 1],
+    doc = hand_parsed(["Britain", "stands", "by", "Iraq", "to", "defeat", "Daesh", "."], [1, 1, 1, 2, 5, 1, 5, 1],
                   ["nsubj", "ROOT", "prep", "pobj", "aux", "advcl", "dobj", "punct"],
                   pos=["PROPN", "VERB", "ADP", "PROPN", "PART", "VERB", "PROPN", "PUNCT"],
                   ents=[(0, 1, "GPE"), (3, 4, "GPE"), (6, 7, "ORG")])
@@ -71,12 +59,12 @@ def test_killing_makes_nominal_actors_enemies(annotate):
     assert ("Militants", "FIGHTING_AGAINST", "two soldiers") in _relations(annotate("Militants killed two soldiers."))
 
 
-def test_short_forms_in_brackets_either_way_and_names_also_known_as_each_other():
+def test_short_forms_in_brackets_either_way_and_names_also_known_as_each_other(hand_parsed):
     from pipeline.components.relations import news_relations
 
     words = ["The", "Popular", "Liberation", "Front", "[", "PLF", "]", "and", "CDN", "[", "National", "Defence",
              "Council", "]", "met", "Daesh", "(", "also", "known", "as", "ISIL", ")", "."]
-    doc = _parsed(words, list(range(len(words))), ["dep"] * len(words),
+    doc = hand_parsed(words, list(range(len(words))), ["dep"] * len(words),
                   ents=[(1, 4, "ORG"), (5, 6, "ORG"), (8, 9, "ORG"), (10, 13, "ORG"), (15, 16, "ORG"), (20, 21, "ORG")])
     relations = _relations(news_relations(doc))
     assert ("PLF", "ALIAS_OF", "Popular Liberation Front") in relations
@@ -84,12 +72,15 @@ def test_short_forms_in_brackets_either_way_and_names_also_known_as_each_other()
     assert {("Daesh", "ALIAS_OF", "ISIL"), ("ISIL", "ALIAS_OF", "Daesh")} <= relations
 
 
-def test_a_neighbourhood_the_gazetteer_lacks_lies_in_the_town_named_after_it():
+def test_a_neighbourhood_the_gazetteer_lacks_lies_in_the_town_named_after_it(hand_parsed):
     from pipeline.components.relations import news_relations
+    from pipeline.normalize.places import load_gazetteer
 
     words = ["A", "bomb", "hit", "Zafrana", "Heights", ",", "Baghdad", ",", "and", "Mosul", ",", "Iraq", "."]
-    doc = _parsed(words, list(range(len(words))), ["dep"] * len(words),
+    doc = hand_parsed(words, list(range(len(words))), ["dep"] * len(words),
                   ents=[(3, 5, "GPE"), (6, 7, "GPE"), (9, 10, "GPE"), (11, 12, "GPE")])
-    relations = _relations(news_relations(doc))  # no places stage: the names are read off the gazetteer
+    for ent in doc.ents:  # as the places stage resolves them
+        ent._.place = load_gazetteer().resolve(ent.text)
+    relations = _relations(news_relations(doc))
     assert ("Zafrana Heights", "LOCATED_IN", "Baghdad") in relations and ("Mosul", "LOCATED_IN", "Iraq") in relations
     assert not any(head == "Baghdad" for head, _, _ in relations)  # a town is not in the next town named
