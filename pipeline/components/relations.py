@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..normalize.actors import is_title_word
 from .actors import ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
-from .names import PERSON_TITLES
 
 ACTOR_ENTS = {"ORG", "NORP", "PERSON", "GPE"}
 LEADER_NOUNS = {"chief", "leader", "commander", "head", "founder", "emir", "chairman", "spokesman", "president"}
@@ -83,7 +83,7 @@ def _titled_people(doc: Doc):
     for org, person in zip(ents, ents[1:]):
         words = [t.lower_.strip(".") for t in doc[org.end:person.start]]
         if org.label_ != "ORG" or person.label_ != "PERSON" or not words \
-                or not all(w in HEAD_TITLE_WORDS | RANK_WORDS | PERSON_TITLES for w in words):
+                or not all(w in HEAD_TITLE_WORDS or w in RANK_WORDS or is_title_word(w) for w in words):
             continue
         label = "LEADER_OF" if set(words) & HEAD_TITLE_WORDS else "MEMBER_OF" if set(words) & RANK_WORDS else None
         if label is not None:
@@ -187,9 +187,9 @@ def _subjects(verb) -> list:
 
 
 def _locations(doc: Doc):
-    """"Gilgit, Pakistan", "Karrada, Baghdad", "a village in Kunar": a place next to a larger one that holds it
-    (the gazetteer's reading of each name where the places stage has not given one; a name it lacks, such as a
-    neighbourhood, lies in the known town or province after it). A site (FAC) lies in the place after it."""
+    """"Gilgit, Pakistan", "Karrada, Baghdad", "a village in Kunar": a place next to a larger one that holds it, as
+    the places stage resolved them (a name the gazetteer lacks, such as a neighbourhood, lies in the known town or
+    province after it). A site (FAC) lies in the place after it."""
     ents = list(doc.ents)
     for inner, outer in zip(ents, ents[1:]):
         if inner.label_ not in {"GPE", "FAC", "LOC"} or outer.label_ != "GPE":
@@ -197,17 +197,8 @@ def _locations(doc: Doc):
         between = doc[inner.end:outer.start].text.strip()
         if between not in {",", "in"}:
             continue
-        place, container = _place(inner), _place(outer)
-        if inner.label_ == "FAC" or _holds(container, place):
+        if inner.label_ == "FAC" or _holds(outer._.place, inner._.place):
             yield RelationMention(inner, outer, "LOCATED_IN", 0.8)
-
-
-def _place(span: Span):
-    if span._.place is not None:
-        return span._.place
-    from ..normalize.places import load_gazetteer
-
-    return load_gazetteer().resolve(span.text)
 
 
 def _holds(container, place) -> bool:

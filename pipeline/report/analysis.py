@@ -305,20 +305,24 @@ def relation_curves(relations_model: Path, corpora: dict[str, Path],
 
 
 def _rule_relations(example) -> None:
-    """The rule relations of a gold-mention Doc, read with its gold events (their perpetrators and whom they
-    struck), as the pipeline reads them with its own."""
-    from ..components.events import EventArgument, EventMention
+    """The rule relations of a gold-mention Doc, read as the pipeline reads them: with its gold events (their
+    perpetrators and whom they struck) and its place names resolved by the gazetteer, which the places stage
+    does in the pipeline (here without the article's country context)."""
+    from ..components.events import EventArgument
+    from ..components.normalization import PLACE_LABELS
+    from ..components.relation_model import events_from_triggers, role_of
     from ..components.relations import news_relations
+    from ..normalize.places import load_gazetteer
 
     doc = example.predicted
-    events = []
-    for gold in example.reference.user_data.get("events", ()):
-        trigger = doc.char_span(*gold["trigger"], alignment_mode="expand")
-        if trigger is None:
-            continue
-        arguments = [EventArgument(role, span) for role, start, end in gold["arguments"]
-                     if (span := _mention_at(doc, start, end)) is not None]
-        events.append(EventMention(gold["type"], trigger, trigger.sent, arguments))
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS and ent._.place is None:
+            ent._.place = load_gazetteer().resolve(ent.text)
+    gold = example.reference.user_data.get("events", ())
+    events = events_from_triggers(doc)  # the trigger's id is the event's number in ``gold``
+    for event in events:
+        event.arguments = [EventArgument(role_of(role), span) for role, start, end in gold[int(event.trigger.id_)]
+                           ["arguments"] if (span := _mention_at(doc, start, end)) is not None]
     doc._.events = events
     news_relations(doc)
     doc._.events = None
