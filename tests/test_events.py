@@ -333,3 +333,67 @@ def test_people_the_actors_stage_found_are_struck_as_victims_not_targets(nlp):
     assert ("victim", "catechists") in roles
     assert not any(role == "target" for role, _ in roles)
 
+
+
+@pytest.mark.parametrize("text,owner", [
+    ("Rebels attacked the residence of Senator Jorge Alvarado in Quito on Monday.", "Jorge Alvarado"),
+    ("Gunmen set fire to Mayor Lucia Ferrandez's car outside the town hall.", "Lucia Ferrandez"),
+])
+def test_whose_home_or_car_was_attacked_is_its_victim(annotate, text, owner):
+    # MUC-4's human target: "a person who was the obvious or apparent target of the attack"
+    events = _events(annotate(text))
+    assert any(role == "victim" and owner in span for event in events for role, span in _roles(event))
+
+
+def test_the_owner_of_an_ordinary_target_is_no_victim(annotate):
+    doc = annotate("Rebels bombed the offices of the Andean Cement Company in Quito on Monday.")
+    assert not [a for event in _events(doc) for a in event.arguments if a.role == "victim"]
+
+
+@pytest.mark.parametrize("text,survivor", [
+    ("Rebels ambushed a convoy near Cali carrying Senator Maria Lopez Herrera, who escaped the attack unharmed.",
+     "Maria Lopez Herrera"),
+    ("Union leader Ernesto Villaseca Ruiz was unharmed following a terrorist attack in the capital.",
+     "Ernesto Villaseca Ruiz"),
+])
+def test_whoever_came_through_an_attack_was_its_target(annotate, text, survivor):
+    events = _events(annotate(text))
+    assert any(role == "victim" and survivor in span for event in events for role, span in _roles(event))
+
+
+@pytest.mark.parametrize("text,agent", [
+    ("The bomb had been planted by members of the Patriotic Workers Front.", "members of the Patriotic Workers Front"),
+    ("The attack was perpetrated in the capital by urban commandos.", "urban commandos"),
+    ("Residents fear the attacks carried out by the Red Hand gang.", "Red Hand"),
+])
+def test_who_planted_perpetrated_or_carried_out_an_act_is_its_perpetrator(annotate, text, agent):
+    (event,) = _events(annotate(text))
+    assert any(role.startswith("perpetrator") and agent in span for role, span in _roles(event))
+
+
+def test_whoever_is_implicated_in_an_act_is_its_perpetrator(annotate):
+    doc = annotate("Two lieutenants of the Atlantic Battalion are implicated in the murder of the priests.")
+    (event,) = _events(doc)
+    assert any(role == "perpetrator" and "lieutenants" in span for role, span in _roles(event))
+
+
+def test_the_group_perpetrators_belong_to_is_responsible(annotate):
+    # two groups named: no one armed group of the article to fall back on
+    doc = annotate("The bomb had been planted by members of the Radical Workers Party, not by the Red Hand Army.")
+    (event,) = _events(doc)
+    assert any(role == "perpetrator_org" and span.endswith("Radical Workers Party") for role, span in _roles(event))
+    (event,) = _events(annotate("Unidentified gunmen killed a judge in Cali on Monday."))
+    assert not any(role == "perpetrator_org" for role, _ in _roles(event))
+
+
+def test_a_relative_pronoun_acts_as_the_noun_it_stands_for(annotate):
+    (event,) = _events(annotate("Police hunted the guerrillas, who planted the bomb at the bank in Cali."))
+    assert any(role == "perpetrator" and "guerrillas" in span for role, span in _roles(event))
+
+
+def test_who_holds_whom_hostage(annotate):
+    doc = annotate("Ambassador Jorge Alvarado is being held hostage by members of the Radical Workers Party.")
+    (event,) = _events(doc)
+    roles = _roles(event)
+    assert ("victim", "Jorge Alvarado") in roles or ("victim", "Ambassador Jorge Alvarado") in roles
+    assert any(role == "perpetrator" and span.startswith("members") for role, span in roles)

@@ -120,7 +120,11 @@ class RuleEventExtractor:
                              extra_triggers=[doc[t.i:t.i + 1] for t, _ in triggers if t.i != main.i])
         seen: set[tuple[str, int, int]] = set()
         participants = [pair for token, _ in triggers for pair in _participants(doc, token)]
-        for role, span in participants + list(_outcomes(doc, sentence)):
+        found = participants + list(_outcomes(doc, sentence))
+        found += [("victim", owner) for role, span in found if role == "target" for owner in _owners(span)]
+        found += [("perpetrator_org", group) for role, span in found if role == "perpetrator"
+                  for group in _groups_of(span)]
+        for role, span in found:
             key = (role, span.start, span.end)
             if key not in seen:
                 seen.add(key)
@@ -283,7 +287,8 @@ def _facility(token: Token) -> bool:
 
 
 # Nouns of an act done to someone: their possessor is its victim ("ROMERO'S MURDER").
-PATIENT_NOUNS = {"murder", "killing", "assassination", "kidnapping", "abduction", "massacre", "execution", "slaying"}
+PATIENT_NOUNS = {"murder", "killing", "assassination", "kidnapping", "abduction", "massacre", "execution", "slaying",
+                 "hostage"}
 # Acts done to people only: whoever they are done to is a victim, even a noun no lexicon lists as a person
 # ("the murder of six JESUITS", "KIDNAPPED A SPANISH TECHNICIAN").
 HARM_TO_PEOPLE = PATIENT_NOUNS | {"kill", "assassinate", "kidnap", "abduct", "execute", "slay", "behead", "stab"}
@@ -440,8 +445,18 @@ def _participants(doc: Doc, trigger: Token):
                 patients.extend(_struck_facilities(child))
         head = trigger.head
         agents.extend(_held_responsible(trigger))
+        patients.extend(_survivors(trigger))
+        if lemma == "hostage" and head.lemma_.lower() in {"hold", "take", "keep"}:
+            # "THE REBELS HOLD HIM HOSTAGE", "X IS BEING HELD HOSTAGE BY MEMBERS OF Y"
+            agents.extend([c for c in head.children if c.dep_ == "nsubj"] + _by_agents(head))
+            patients.extend(c for c in head.children if c.dep_ in {"nsubjpass", "dobj"} and c.i != trigger.i)
         if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LAUNCH_VERBS | PLACING_VERBS | {"set"}:
             agents.extend(c for c in head.children if c.dep_ in {"nsubj"})
+            if trigger.dep_ == "nsubjpass":  # "THE BOMB HAD BEEN PLANTED BY X", "THE ATTACK WAS PERPETRATED BY X"
+                agents.extend(_by_agents(head))
+        for child in trigger.children:  # "ATTACKS CARRIED OUT BY X"
+            if child.dep_ == "acl" and child.lemma_.lower() in LAUNCH_VERBS | PLACING_VERBS:
+                agents.extend(_by_agents(child))
         if event_type in STRUCK_WHERE_IT_HAPPENS and trigger.dep_ in {"dobj", "nsubjpass"} \
                 and head.lemma_.lower() in PLACING_VERBS:  # "A BOMB WAS THROWN AT THE MARVIN SODA SHOP"
             patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in PLACED_AT_PREPS
@@ -474,18 +489,91 @@ def _participants(doc: Doc, trigger: Token):
                 yield "target", with_owner(span)
 
 
+# What a person lives in, works in or travels in: an attack on it has that person as its "obvious or apparent
+# target", MUC-4's human target (template doc, slot 18): "THE RESIDENCE OF PRESIDENT ALFREDO CRISTIANI",
+# "THE HOMES OF DEPUTY MINISTER X AND GOVERNOR Y", "SENATOR X'S CAR".
+PERSONAL_PROPERTY_NOUNS = {"residence", "home", "house", "apartment", "office", "car", "vehicle", "jeep", "farm",
+                           "estate", "ranch"}
+
+
+def _owners(target: Span) -> list[Span]:
+    """The named people whose home, office or vehicle a target is (of-phrase or possessive, with those
+    coordinated with them); nobody for any other target."""
+    root = target.root
+    if root.lemma_.lower() not in PERSONAL_PROPERTY_NOUNS and root.lower_ not in PERSONAL_PROPERTY_NOUNS:
+        return []
+    owners = [c for c in root.children if c.dep_ == "poss"] + _objects(root, {"of"})
+    people = []
+    for token in (t for owner in owners for t in (owner, *_conjuncts(owner))):
+        for named in _named_by_apposition(token):
+            span = _mention(target.doc, named)
+            if span is not None and span.label_ == "PERSON" and span not in people:
+                people.append(span)
+    return people
+
+
+def _groups_of(perpetrator: Span) -> list[Span]:
+    """The named organisations a nominal perpetrator is said to belong to: "MEMBERS OF THE COMMUNIST PARTY OF
+    CHILE", "GUERRILLAS OF THE POPULAR LIBERATION ARMY", "A GROUP OF REBELS BELONGING TO THE FMLN". MUC-4 and
+    ACLED alike code the group as responsible for what its members did."""
+    doc = perpetrator.doc
+    if perpetrator.label_ in ORG_LABELS:
+        return []
+    root = perpetrator.root
+    heads = [root, *(c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for c in c.children if c.dep_ == "pobj" and c.i < perpetrator.end)]
+    objects = [o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ == "of"
+               for o in p.children if o.dep_ == "pobj"]
+    objects += [o for h in heads for verb in h.children if verb.dep_ == "acl" and verb.lemma_.lower() == "belong"
+                for p in verb.children if p.dep_ == "prep" and p.lower_ == "to"
+                for o in p.children if o.dep_ == "pobj"]
+    groups = []
+    for token in objects:
+        span = _mention(doc, token)
+        if span is not None and span.label_ in ORG_LABELS and span not in groups:
+            groups.append(span)
+    return groups
+
+
+# Words saying that someone came through an attack aimed at them: "ESCAPED THE ATTACK UNHARMED", "SURVIVED AN
+# ASSASSINATION ATTEMPT", "WAS UNHURT IN THE BOMBING": the apparent target, a victim in MUC-4's sense.
+SURVIVAL_VERBS = {"escape", "survive"}
+UNHARMED_WORDS = {"unharmed", "unhurt", "uninjured", "unscathed", "safe"}
+
+
+def _survivors(trigger: Token) -> list[Token]:
+    """Who the sentence says survived the attack a noun names (a relative pronoun is resolved by the caller)."""
+    head = trigger.head
+    if trigger.dep_ == "dobj" and head.lemma_.lower() in SURVIVAL_VERBS:
+        verb = head
+    elif trigger.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in {"in", "after", "following", "during"}:
+        # "X WAS UNHARMED FOLLOWING A TERRORIST ATTACK": the phrase hangs off the adjective or off its verb
+        word = head.head
+        if word.lower_ in UNHARMED_WORDS and word.dep_ in {"acomp", "oprd", "advcl", "xcomp"}:
+            verb = word.head
+        elif any(c.dep_ == "acomp" and c.lower_ in UNHARMED_WORDS for c in word.children):
+            verb = word
+        else:
+            return []
+    else:
+        return []
+    return [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+
+
 # Verbs that lay an act at someone's door: "BLAMED THE FMLN FOR THE ATTACK", "ATTRIBUTED THE BOMBING TO THE ELN".
 BLAME_VERBS = {"blame", "accuse", "attribute", "ascribe", "hold", "charge"}
 # Nouns of owning up to an act: "THE ELN CLAIMED RESPONSIBILITY FOR THE ATTACK".
 RESPONSIBILITY_NOUNS = {"responsibility", "authorship", "credit"}
+# Verbs of having a part in an act: "X ARE IMPLICATED IN THE ASSASSINATION", "X PARTICIPATED IN THE ATTACK".
+PART_IN_VERBS = {"implicate", "involve", "participate"}
 
 
 def _held_responsible(trigger: Token) -> list[Token]:
     """Who the text says did an act named by a noun, though not as its grammatical agent: whoever claims
     responsibility for it ("THE ELN CLAIMED RESPONSIBILITY FOR THE ATTACK"), is blamed or held responsible
-    for it ("POLICE BLAMED THE FMLN FOR THE ATTACK") or has it attributed to them ("THE BOMBING WAS ATTRIBUTED
-    TO THE ELN"). MUC-4's perpetrators include those the report names so; a denial is read elsewhere
-    (``_status``)."""
+    for it ("POLICE BLAMED THE FMLN FOR THE ATTACK"), has it attributed to them ("THE BOMBING WAS ATTRIBUTED
+    TO THE ELN") or is said to have had a part in it ("TWO OFFICERS ARE IMPLICATED IN THE MURDER"). MUC-4's
+    perpetrators include those the report names so; a denial is read elsewhere (``_status``)."""
     head = trigger.head
     if trigger.dep_ == "pobj" and head.lower_ == "for":
         owner = head.head
@@ -496,10 +584,20 @@ def _held_responsible(trigger: Token) -> list[Token]:
         if owner.pos_ == "ADJ" and owner.lower_ == "responsible" and owner.head.pos_ in {"VERB", "AUX"}:
             return [c for c in owner.head.children if c.dep_ in {"dobj", "nsubj", "nsubjpass"}
                     and c.pos_ != "PRON"]  # held X responsible for it / X was responsible for it
+    if trigger.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in PART_IN_VERBS:
+        verb = head.head  # "X ARE IMPLICATED IN THE ASSASSINATION", "the soldiers involved in the killing"
+        if verb.dep_ == "acl":
+            return [verb.head]
+        return [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ != "PRON"]
     if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in {"attribute", "ascribe", "blame"}:
         return [c for p in head.children if p.dep_ in {"prep", "dative"} and p.lower_ in {"to", "on"}
                 for c in p.children if c.dep_ == "pobj"]  # attributed it to X, blamed it on X
     return []
+
+
+def _by_agents(verb: Token) -> list[Token]:
+    """The "by" phrase of a passive verb: who did it."""
+    return [c for a in verb.children if a.dep_ == "agent" for c in a.children if c.dep_ == "pobj"]
 
 
 def _named_by_apposition(token: Token) -> list[Token]:
@@ -581,8 +679,8 @@ def _resolved(trigger: Token, tokens: list[Token]) -> list[Token]:
     FLORES") and a relative pronoun read as the noun it stands for ("OQUELI, WHO WAS KIDNAPPED")."""
     out: list[Token] = []
     for token in tokens:
-        if token.tag_ in {"WP", "WDT"} and trigger.dep_ == "relcl":
-            token = trigger.head
+        if token.tag_ in {"WP", "WDT"} and token.head.dep_ == "relcl":
+            token = token.head.head  # "OQUELI, WHO WAS KIDNAPPED", "GUERRILLAS, WHO PLANTED THE BOMB"
         for t in (token, *_conjuncts(token)):
             if t not in out:
                 out.append(t)
