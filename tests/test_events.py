@@ -397,3 +397,25 @@ def test_who_holds_whom_hostage(annotate):
     roles = _roles(event)
     assert ("victim", "Jorge Alvarado") in roles or ("victim", "Ambassador Jorge Alvarado") in roles
     assert any(role == "perpetrator" and span.startswith("members") for role, span in roles)
+
+
+@pytest.mark.parametrize("text,facility", [
+    ("Another explosion occurred near an agrarian trust branch in the south of the city.", "agrarian trust branch"),
+    ("A bomb exploded between the Vicas store and the central bank.", "Vicas store"),
+])
+def test_the_facility_a_bomb_went_off_next_to_is_its_target(annotate, text, facility):
+    (event,) = _events(annotate(text))
+    assert any(role == "target" and facility in span for role, span in _roles(event))
+    (event,) = _events(annotate("A bomb exploded near the border with Ecuador."))
+    assert not any(role == "target" for role, _ in _roles(event))
+
+
+@pytest.mark.parametrize("text,group", [
+    ("The attack was apparently the work of the Red Hand Army.", "Red Hand Army"),
+    ("The Cinchonero Movement claimed responsibility today for detonating a bomb at the telephone offices.",
+     "Cinchonero Movement"),
+])
+def test_whose_work_an_act_was_or_who_claimed_it_is_its_perpetrator(annotate, text, group):
+    (event,) = _events(annotate(text))
+    assert any(role.startswith("perpetrator") and group in span for role, span in _roles(event))
+

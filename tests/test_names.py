@@ -203,3 +203,15 @@ def test_a_given_name_left_out_after_a_title_joins_the_name(doc_with_ents):
     for token in doc:
         token.pos_ = "PROPN" if token.text in ("julio", "ramos", "ortega", "alvaro", "diaz") else "NOUN"
     assert [e.text for e in news_name_mentions(doc).ents][:2] == ["julio ramos ortega", "alvaro diaz"]
+
+
+def test_given_names_left_out_before_a_persons_name_join_it(doc_with_ents):
+    # lower-case text (MUC-4's): the NER starts long Spanish names late, or splits them
+    text = "former mayor pablo pelaez gonzalez and pedro rafael ordonez were shot; in may perez resigned."
+    doc = doc_with_ents(text, [("pelaez gonzalez", "PERSON", 0), ("pedro", "PERSON", 0),
+                               ("rafael ordonez", "PERSON", 0), ("perez", "PERSON", 0)])
+    assert [e.text for e in news_name_mentions(doc).ents][:3] == [
+        "pablo pelaez gonzalez", "pedro rafael ordonez", "perez"]  # "may" is a month here, not a name
+    text = "Officials met Carlos Perez and the general Ortega."  # cased text: a given name is capitalised
+    doc = doc_with_ents(text, [("Perez", "PERSON", 0), ("Ortega", "PERSON", 0)])
+    assert [e.text for e in news_name_mentions(doc).ents][:2] == ["Carlos Perez", "Ortega"]

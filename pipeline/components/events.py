@@ -254,7 +254,9 @@ def _same_area(p, q) -> bool:
 # A bomb or a fire strikes the building it goes off in: "A BOMB EXPLODED AT THE UCR HEADQUARTERS" (MUC-4's
 # physical target, GTD's target). Only for these types, and only a facility: "exploded in Lima" is a place.
 STRUCK_WHERE_IT_HAPPENS = {"BOMBING", "ARSON"}
-STRUCK_AT_PREPS = {"at", "in", "inside", "outside", "into"}
+# "near" and "between" too: MUC-4 makes the facility a bomb went off next to its target ("AN EXPLOSION OCCURRED
+# NEAR AN AGRARIAN TRUST BRANCH"); only facilities count (_struck_facilities), never a street or a town.
+STRUCK_AT_PREPS = {"at", "in", "inside", "outside", "into", "near", "beside", "between"}
 FACILITY_NOUNS = {"building", "house", "home", "residence", "office", "headquarters", "embassy", "consulate", "store",
                   "shop", "bank", "branch", "station", "tower", "pylon", "bridge", "church", "school", "hospital",
                   "hotel", "factory", "plant", "facility", "installation", "dealership", "ministry", "booth",
@@ -263,6 +265,8 @@ FACILITY_NOUNS = {"building", "house", "home", "residence", "office", "headquart
                   "temple", "airport", "terminal", "substation", "refinery", "premises", "compound", "checkpoint"}
 
 
+# Verbs that say only that an act happened, where the prepositions say what it struck: "OCCURRED NEAR THE BANK".
+HAPPEN_VERBS = {"occur", "happen", "take", "go"}
 # A bomb thrown or planted at, against, in or under a facility strikes it.
 PLACING_VERBS = {"throw", "hurl", "toss", "lob", "plant", "place", "leave"}
 PLACED_AT_PREPS = STRUCK_AT_PREPS | {"against", "under"}
@@ -418,6 +422,8 @@ def _participants(doc: Doc, trigger: Token):
         if not agents and trigger.dep_ == "conj" and trigger.head.pos_ == "VERB":
             # "GUERRILLAS KILLED A PEASANT AND BURNED A TANK TRUCK": the second verb shares the subject
             agents.extend(c for c in trigger.head.children if c.dep_ == "nsubj")
+        if not agents:  # "THE MOVEMENT CLAIMED RESPONSIBILITY FOR DETONATING A BOMB"
+            agents.extend(_held_responsible(trigger))
         if not agents and trigger.dep_ == "xcomp" and trigger.head.pos_ == "VERB" \
                 and not any(c.dep_ in {"dobj", "nsubjpass"} for c in trigger.head.children):
             # "the rebels attempted to kidnap the mayor": the subject of a verb of trying, planning or
@@ -457,6 +463,10 @@ def _participants(doc: Doc, trigger: Token):
         for child in trigger.children:  # "ATTACKS CARRIED OUT BY X"
             if child.dep_ == "acl" and child.lemma_.lower() in LAUNCH_VERBS | PLACING_VERBS:
                 agents.extend(_by_agents(child))
+        if event_type in STRUCK_WHERE_IT_HAPPENS and trigger.dep_ == "nsubj" and head.lemma_.lower() in HAPPEN_VERBS:
+            # "AN EXPLOSION OCCURRED NEAR THE BANK", "THE BLAST TOOK PLACE IN FRONT OF THE MINISTRY"
+            patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in STRUCK_AT_PREPS
+                            for c in _struck_facilities(p))
         if event_type in STRUCK_WHERE_IT_HAPPENS and trigger.dep_ in {"dobj", "nsubjpass"} \
                 and head.lemma_.lower() in PLACING_VERBS:  # "A BOMB WAS THROWN AT THE MARVIN SODA SHOP"
             patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in PLACED_AT_PREPS
@@ -575,10 +585,13 @@ def _held_responsible(trigger: Token) -> list[Token]:
     TO THE ELN") or is said to have had a part in it ("TWO OFFICERS ARE IMPLICATED IN THE MURDER"). MUC-4's
     perpetrators include those the report names so; a denial is read elsewhere (``_status``)."""
     head = trigger.head
-    if trigger.dep_ == "pobj" and head.lower_ == "for":
+    if trigger.dep_ in {"pobj", "pcomp"} and head.lower_ == "for":  # "... FOR THE ATTACK", "... FOR DETONATING"
         owner = head.head
         if owner.lemma_.lower() in RESPONSIBILITY_NOUNS and owner.head.pos_ in {"VERB", "AUX"}:
             return [c for c in owner.head.children if c.dep_ == "nsubj"]  # X claimed/assumed responsibility for it
+        if owner.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lemma_.lower() in RESPONSIBILITY_NOUNS
+                                        for c in owner.children):
+            return [c for c in owner.children if c.dep_ == "nsubj"]  # X claimed responsibility today for it
         if owner.pos_ == "VERB" and owner.lemma_.lower() in BLAME_VERBS:
             return [c for c in owner.children if c.dep_ in {"dobj", "nsubjpass"}]  # blamed X for it
         if owner.pos_ == "ADJ" and owner.lower_ == "responsible" and owner.head.pos_ in {"VERB", "AUX"}:
@@ -592,6 +605,9 @@ def _held_responsible(trigger: Token) -> list[Token]:
     if trigger.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in {"attribute", "ascribe", "blame"}:
         return [c for p in head.children if p.dep_ in {"prep", "dative"} and p.lower_ in {"to", "on"}
                 for c in p.children if c.dep_ == "pobj"]  # attributed it to X, blamed it on X
+    if trigger.dep_ == "nsubj" and head.lemma_.lower() == "be":  # "THE ATTACK WAS THE WORK OF X"
+        return [o for c in head.children if c.dep_ == "attr" and c.lemma_.lower() == "work"
+                for o in _objects(c, {"of"})]
     return []
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from typing import Optional
 
 from spacy.language import Language
@@ -72,6 +73,7 @@ def news_name_mentions(doc: Doc) -> Doc:
     _relabel(doc)
     _titles(doc, case)
     _given_names(doc)
+    _first_names(doc, case)
     _regions_left_out(doc, case)
     names = document_names(doc)
     if not names:
@@ -314,6 +316,58 @@ def _given_names(doc: Doc) -> None:
         entities.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_))
     if changed:
         doc.ents = entities
+
+
+# Words that are given names in the census lists but mostly something else in the news.
+NOT_GIVEN_NAMES = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Given names, lower-cased: the US census 1990 lists (male and female, about 5,500 names, Spanish ones
+    among them) that the PyPI package ``names`` ships."""
+    import names
+
+    found = set()
+    for key in ("first:male", "first:female"):
+        with open(names.FILES[key], encoding="ascii") as lines:
+            found.update(line.split()[0].lower() for line in lines if line.strip())
+    return frozenset(found - NOT_GIVEN_NAMES)
+
+
+def _first_names(doc: Doc, case: Optional[str]) -> None:
+    """Given names the NER left out at the start of a person's name: "[MARTA] LUZ LOPEZ", "[JOSE ERNESTO]
+    VASQUEZ, 72", "former mayor [pablo] pelaez gonzalez". Spanish names run to four words, and in text without
+    capitals the NER often starts them late; a reader needs the whole name to tell two people apart. Up to two
+    words right before a PERSON are taken in when each is a given name and nothing else there: no entity
+    (or a PERSON of given names only, "[PEDRO] [RAFAEL ORDONEZ]"), no stop word, title, word for a person or
+    nationality, and, in cased text, capitalised."""
+    given, nationalities = given_names(), nationality_words()
+    previous: dict[int, Span] = {ent.end: ent for ent in doc.ents}
+
+    def given_name(token) -> bool:
+        return token.lower_ in given and token.is_alpha and bool(token.whitespace_) and not token.is_stop \
+            and not is_title_word(token.text) and token.lower_ not in ACTOR_NOUNS \
+            and token.lower_ not in nationalities and (case is not None or _capitalised(token))
+
+    entities, dropped, changed = [], set(), False
+    for ent in doc.ents:
+        start = ent.start
+        if ent.label_ == "PERSON":
+            while start > 0 and ent.start - start < 2 and given_name(doc[start - 1]):
+                before = previous.get(start)
+                if doc[start - 1].ent_type_ and not (before is not None and before.label_ == "PERSON"
+                                                     and all(given_name(t) for t in before)):
+                    break
+                if before is not None and doc[start - 1].ent_type_:
+                    dropped.add((before.start, before.end))
+                start -= 1
+        if start != ent.start:
+            changed = True
+        entities.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_))
+    if changed:
+        doc.ents = [e for e in entities if (e.start, e.end) not in dropped]
 
 
 def _without_overlaps(entities: list[Span]) -> list[Span]:
