@@ -18,6 +18,8 @@ First the ends of names are tidied, as OntoNotes and our guidelines mark names:
 - the people an organisation sends are not part of its name: "FMLN FIGHTERS" is a nominal actor
   mention with the ORG "FMLN" in it, "Kurdish fighters" one with the NORP "Kurdish", "US
   coalition forces" one with the GPE "US".
+- given names the NER left out at the start of a person's name join it ("[MARTA] LUZ LOPEZ"), read
+  off the US census given-name lists (PyPI package ``names``).
 Then a label that the name's own words contradict is corrected (``_relabel``):
 - a world region ("Middle East", "Central Asia") is a LOC; a military operation ("Operation Steel Curtain")
   an EVENT; a treaty ("VIENNA CONVENTION") a LAW; a holiday ("EASTER") a DATE;
