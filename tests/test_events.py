@@ -419,3 +419,14 @@ def test_whose_work_an_act_was_or_who_claimed_it_is_its_perpetrator(annotate, te
     (event,) = _events(annotate(text))
     assert any(role.startswith("perpetrator") and group in span for role, span in _roles(event))
 
+
+
+def test_the_people_identified_are_the_last_reports_victims_or_perpetrators(annotate):
+    doc = annotate("Gunmen killed two peasants in Cali on Monday. The victims were identified as Jorge Alvarado "
+                   "and Maria Lopez Herrera.")
+    (event,) = _events(doc)
+    victims = {span for role, span in _roles(event) if role == "victim"}
+    assert {"Jorge Alvarado", "Maria Lopez Herrera"} <= victims
+    doc = annotate("Gunmen killed two peasants in Cali on Monday. The journalists were identified as Jorge Alvarado "
+                   "and Maria Lopez Herrera.")
+    assert not any("Alvarado" in span for event in _events(doc) for _, span in _roles(event))

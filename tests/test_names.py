@@ -212,6 +212,9 @@ def test_given_names_left_out_before_a_persons_name_join_it(doc_with_ents):
                                ("rafael ordonez", "PERSON", 0), ("perez", "PERSON", 0)])
     assert [e.text for e in news_name_mentions(doc).ents][:3] == [
         "pablo pelaez gonzalez", "pedro rafael ordonez", "perez"]  # "may" is a month here, not a name
+    doc = doc_with_ents("the victims were jose manuel jimenez rivera and others.",
+                        [("jose manuel", "PERSON", 0), ("jimenez rivera", "PERSON", 0)])
+    assert [e.text for e in news_name_mentions(doc).ents] == ["jose manuel jimenez rivera"]
     text = "Officials met Carlos Perez and the general Ortega."  # cased text: a given name is capitalised
     doc = doc_with_ents(text, [("Perez", "PERSON", 0), ("Ortega", "PERSON", 0)])
     assert [e.text for e in news_name_mentions(doc).ents][:2] == ["Carlos Perez", "Ortega"]

@@ -106,6 +106,10 @@ class RuleEventExtractor:
             triggers = [(t, event_type) for t in sentence if (event_type := trigger_type(t))]
             if triggers:
                 events.append(self._build_event(doc, sentence, triggers))
+            if events:  # "THE VICTIMS WERE IDENTIFIED AS X AND Y": the names are the last report's people
+                known = {(a.role, a.span.start, a.span.end) for a in events[-1].arguments}
+                events[-1].arguments.extend(EventArgument(role, span) for role, span in _identified(doc, sentence)
+                                            if (role, span.start, span.end) not in known)
         events = group_incidents(events)
         group = _only_armed_group(doc)
         if group is not None:
@@ -568,6 +572,34 @@ def _survivors(trigger: Token) -> list[Token]:
     else:
         return []
     return [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+
+
+# Words that say the people identified are those an attack struck, or those who made it.
+IDENTIFIED_VICTIM_WORDS = {"victim", "dead", "body", "casualty", "killed", "wounded", "injured", "murdered",
+                           "kidnapped", "hostage", "deceased"}
+IDENTIFIED_PERPETRATOR_WORDS = {"suspect", "arrested", "detained", "attacker", "assailant", "kidnapper", "gunman",
+                                "gunmen", "perpetrator", "murderer", "killer"}
+
+
+def _identified(doc: Doc, sentence: Span) -> Iterator[tuple[str, Span]]:
+    """The people a sentence names as those an attack struck or those who made it: "THE VICTIMS WERE IDENTIFIED AS
+    X, Y AND Z", "THE CIVILIAN WHO WAS KILLED HAS BEEN IDENTIFIED AS X", "THE ARRESTED MEN HAVE BEEN IDENTIFIED AS
+    X" (victims, perpetrators); the words of the subject say which."""
+    for verb in sentence:
+        if verb.lemma_.lower() != "identify" or verb.pos_ != "VERB":
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if subject is None:
+            continue
+        words = {t.lemma_.lower() for t in subject.subtree} | {t.lower_ for t in subject.subtree}
+        role = "victim" if words & IDENTIFIED_VICTIM_WORDS else \
+            "perpetrator" if words & IDENTIFIED_PERPETRATOR_WORDS else None
+        if role is None:
+            continue
+        for name in (t for o in _objects(verb, {"as"}) for t in (o, *_conjuncts(o))):
+            span = _mention(doc, name)
+            if span is not None and span.label_ == "PERSON":
+                yield role, span
 
 
 # Verbs that lay an act at someone's door: "BLAMED THE FMLN FOR THE ATTACK", "ATTRIBUTED THE BOMBING TO THE ELN".

@@ -356,15 +356,16 @@ def _first_names(doc: Doc, case: Optional[str]) -> None:
     entities, dropped, changed = [], set(), False
     for ent in doc.ents:
         start = ent.start
-        if ent.label_ == "PERSON":
-            while start > 0 and ent.start - start < 2 and given_name(doc[start - 1]):
-                before = previous.get(start)
-                if doc[start - 1].ent_type_ and not (before is not None and before.label_ == "PERSON"
-                                                     and all(given_name(t) for t in before)):
-                    break
-                if before is not None and doc[start - 1].ent_type_:
+        while ent.label_ == "PERSON" and start > 0 and ent.start - start < 2:
+            before = previous.get(start) if doc[start - 1].ent_type_ else None
+            if before is not None:  # a PERSON of given names only right before: "[PEDRO] [RAFAEL ORDONEZ]"
+                if before.label_ == "PERSON" and ent.start - before.start <= 2 and all(map(given_name, before)):
                     dropped.add((before.start, before.end))
-                start -= 1
+                    start = before.start
+                break
+            if doc[start - 1].ent_type_ or not given_name(doc[start - 1]):
+                break
+            start -= 1
         if start != ent.start:
             changed = True
         entities.append(ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_))
