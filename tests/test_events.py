@@ -430,3 +430,20 @@ def test_the_people_identified_are_the_last_reports_victims_or_perpetrators(anno
     doc = annotate("Gunmen killed two peasants in Cali on Monday. The journalists were identified as Jorge Alvarado "
                    "and Maria Lopez Herrera.")
     assert not any("Alvarado" in span for event in _events(doc) for _, span in _roles(event))
+
+
+@pytest.mark.parametrize("text,event_type,target", [
+    ("The newspaper offices, which were dynamited by drug traffickers last weekend, reopened.", "BOMBING",
+     "newspaper offices"),
+    ("The rebels machinegunned a bus near the town.", "ATTACK", "bus"),
+])
+def test_dynamiting_and_machinegunning_are_attacks(annotate, text, event_type, target):
+    (event,) = _events(annotate(text))
+    assert event.type == event_type and any(role == "target" and target in span for role, span in _roles(event))
+
+
+def test_what_was_the_target_of_an_attack_or_where_a_bomb_went_off_is_struck(annotate):
+    (event,) = _events(annotate("The office of the newspaper was the target of a terrorist attack tonight."))
+    assert any(role == "target" and "office" in span for role, span in _roles(event))
+    (event,) = _events(annotate("One of the explosions occurred in the vicinity of the courts in the old sector."))
+    assert any(role == "target" and "courts" in span for role, span in _roles(event))

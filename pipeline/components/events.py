@@ -281,7 +281,8 @@ def _struck_facilities(preposition: Token) -> Iterator[Token]:
     DYNAMITE EXPLODED IN FRONT OF THE ECONOMY MINISTRY")."""
     for obj in preposition.children:
         if obj.dep_ == "pobj":
-            yield from (c for c in (_objects(obj, {"of"}) if obj.lower_ == "front" else [obj]) if _facility(c))
+            near = obj.lower_ in {"front", "vicinity"}  # "IN FRONT OF X", "IN THE VICINITY OF X"
+            yield from (c for c in (_objects(obj, {"of"}) if near else [obj]) if _facility(c))
 
 
 def _objects(token: Token, prepositions: set[str]) -> list[Token]:
@@ -358,6 +359,9 @@ def trigger_type(token: Token) -> Optional[str]:
         return None
     if lemma == "gun" and token.pos_ != "VERB":
         return None  # "gun" the noun is a weapon; "gunned down" is the attack
+    if token.pos_ == "VERB" and (lemma == "dynamite" or token.lower_.startswith(("machinegun", "machine-gun"))):
+        # the noun "dynamite" is a weapon; "THE OFFICES, WHICH WERE DYNAMITED", "MACHINEGUNNED A BUILDING" are acts
+        return "BOMBING" if lemma == "dynamite" else "ATTACK"
     if lemma == "execute" and not any(c.dep_ in {"dobj", "nsubjpass"} and _is_person(c) for c in token.children):
         return None  # "execute a plan" is not a killing
     return _LEMMA_TYPES.get(lemma)
@@ -467,10 +471,16 @@ def _participants(doc: Doc, trigger: Token):
         for child in trigger.children:  # "ATTACKS CARRIED OUT BY X"
             if child.dep_ == "acl" and child.lemma_.lower() in LAUNCH_VERBS | PLACING_VERBS:
                 agents.extend(_by_agents(child))
-        if event_type in STRUCK_WHERE_IT_HAPPENS and trigger.dep_ == "nsubj" and head.lemma_.lower() in HAPPEN_VERBS:
+        subject = head.head if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NUM" \
+            else trigger  # "ONE OF THE EXPLOSIONS OCCURRED ..."
+        if event_type in STRUCK_WHERE_IT_HAPPENS and subject.dep_ == "nsubj" \
+                and subject.head.lemma_.lower() in HAPPEN_VERBS:
             # "AN EXPLOSION OCCURRED NEAR THE BANK", "THE BLAST TOOK PLACE IN FRONT OF THE MINISTRY"
-            patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in STRUCK_AT_PREPS
+            patients.extend(c for p in subject.head.children if p.dep_ == "prep" and p.lower_ in STRUCK_AT_PREPS
                             for c in _struck_facilities(p))
+        if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() == "target" \
+                and head.head.dep_ == "attr":  # "X AND Y WERE THE TARGETS OF TERRORIST ATTACKS"
+            patients.extend(c for c in head.head.head.children if c.dep_ == "nsubj")
         if event_type in STRUCK_WHERE_IT_HAPPENS and trigger.dep_ in {"dobj", "nsubjpass"} \
                 and head.lemma_.lower() in PLACING_VERBS:  # "A BOMB WAS THROWN AT THE MARVIN SODA SHOP"
             patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in PLACED_AT_PREPS
