@@ -447,3 +447,23 @@ def test_what_was_the_target_of_an_attack_or_where_a_bomb_went_off_is_struck(ann
     assert any(role == "target" and "office" in span for role, span in _roles(event))
     (event,) = _events(annotate("One of the explosions occurred in the vicinity of the courts in the old sector."))
     assert any(role == "target" and "courts" in span for role, span in _roles(event))
+
+
+@pytest.mark.parametrize("text,role,words", [
+    ("The attacks were carried out by the drug trafficking criminal organization.", "perpetrator_org",
+     "criminal organization"),
+    ("The armed forces bombed the village.", "perpetrator_org", "armed forces"),
+    ("A group of heavily armed men attacked the bank.", "perpetrator", "group of heavily armed men"),
+])
+def test_a_body_the_ner_left_unnamed_is_the_responsible_organisation(annotate, text, role, words):
+    (event,) = _events(annotate(text))
+    assert any(r == role and words in span for r, span in _roles(event))
+
+
+@pytest.mark.parametrize("text,agent", [
+    ("Police say the cartel leaders masterminded the massacre.", "cartel leaders"),
+    ("The night attack by some 150 members of the Red Path left the town without power.", "members"),
+])
+def test_who_masterminded_an_act_or_made_it_by_a_noun_is_its_perpetrator(annotate, text, agent):
+    (event,) = _events(annotate(text))
+    assert any(role == "perpetrator" and agent in span for role, span in _roles(event))

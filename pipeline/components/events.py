@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from ..normalize.dates import day_span
 from .actors import ACTOR_LABEL, ACTOR_NOUNS, ACTORS_KEY
 from .event_location import incident_place, part_name
+from .names import ORGANISATION_HEADS
 from .normalization import SETTLEMENT_NOUNS, publication_date
 from .sentences import in_boilerplate
 
@@ -43,11 +44,16 @@ ORG_LABELS = {"ORG"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LOCATIVE_PREPS = {"in", "near", "at", "outside", "inside", "on", "into", "from", "across", "around", "along"}
 LAUNCH_VERBS = {"carry", "launch", "mount", "stage", "conduct", "claim", "perpetrate", "commit", "plan", "execute",
-                "orchestrate", "wage"}
+                "orchestrate", "wage", "mastermind"}
 THREAT_CUES = {"threaten", "vow", "warn", "plan", "plot", "intend", "capable", "could", "might", "may", "would"}
 ATTEMPT_CUES = {"attempt", "try", "foil", "thwart", "fail", "prevent", "defuse", "avert"}
 DENY_CUES = {"deny", "reject", "refute"}
 CLAIM_CUES = {"claim", "admit"}
+
+# Collective nouns whose "of" phrase says who they are: "A GROUP OF HEAVILY ARMED MEN", "A COLUMN OF SHINING
+# PATH TERRORISTS", "PRESUMED MEMBERS OF THE SHINING PATH".
+COLLECTIVE_NOUNS = {"group", "column", "band", "gang", "squad", "unit", "team", "cell", "member", "detachment",
+                    "platoon", "patrol", "commando", "contingent", "battalion", "company"}
 
 if not Doc.has_extension(EVENTS_KEY):
     Doc.set_extension(EVENTS_KEY, default=None)
@@ -408,6 +414,23 @@ def _only_asked(word: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in {"whether", "if"} for c in word.children)
 
 
+# Head nouns of an organisation that the NER left unnamed ("THE ARMED FORCES", "THE DRUG MAFIAS", "THE TERRORIST
+# ORGANIZATION"): responsible as a body, MUC-4's PerpOrg, not a perpetrator individual. A collective noun of people
+# ("A GROUP OF MEN", "URBAN COMMANDO UNITS") stays a perpetrator.
+BODY_NOUNS = ORGANISATION_HEADS - COLLECTIVE_NOUNS | {"mafia", "mafias", "government", "forces"}
+
+
+def _names_a_body(span: Span) -> bool:
+    root = span.root
+    return root.pos_ != "PROPN" and (root.lower_ in BODY_NOUNS or root.lemma_.lower() in BODY_NOUNS) \
+        and span.label_ != "PERSON"
+
+
+def _in_actor(doc: Doc, token: Token) -> bool:
+    """Whether the actors stage found a nominal actor there ("ARMED NARCOTERRORISTS")."""
+    return any(actor.start <= token.i < actor.end for actor in doc.spans.get(ACTORS_KEY, ()))
+
+
 def _is_person(token: Token) -> bool:
     return token.ent_type_ in PERSON_LABELS or token.lemma_.lower() in ACTOR_NOUNS or token.lower_ in ACTOR_NOUNS
 
@@ -444,8 +467,9 @@ def _participants(doc: Doc, trigger: Token):
                 victim = lemma in PATIENT_NOUNS and child.ent_type_ not in ORG_LABELS \
                     and not _group_member(child)
                 (patients if victim else agents).append(child)
-            elif child.dep_ == "prep" and child.lower_ == "by":
-                agents.extend(c for c in child.children if c.dep_ == "pobj" and (c.ent_type_ in ORG_LABELS or _is_person(c)))
+            elif child.dep_ == "prep" and child.lower_ == "by":  # "ATTACKS BY ABOUT 150 SHINING PATH MEMBERS"
+                agents.extend(c for c in child.children if c.dep_ == "pobj" and (
+                    c.ent_type_ in ORG_LABELS or _is_person(c) or _group_member(c) or _in_actor(doc, c)))
             elif child.dep_ == "prep" and child.lower_ == "of":
                 # "the attack of the guerrillas" (a group: who made it); "the assassination of HECTOR OQUELI",
                 # "the bombing of the embassy" (anyone or anything else: whom or what it struck)
@@ -497,7 +521,7 @@ def _participants(doc: Doc, trigger: Token):
         span = _mention(doc, token)
         # "A BOMB EXPLODED, KILLING FIVE", "the blast killed": a weapon or an explosion is no perpetrator
         if span is not None and span.label_ != "WEAPON" and not _LEMMA_TYPES.get(span.root.lemma_.lower()):
-            yield ("perpetrator_org" if span.label_ in ORG_LABELS else "perpetrator"), span
+            yield ("perpetrator_org" if span.label_ in ORG_LABELS or _names_a_body(span) else "perpetrator"), span
     harms_people = lemma in HARM_TO_PEOPLE
     for token in patients:
         span = _mention(doc, token)
@@ -770,11 +794,6 @@ def _mention(doc: Doc, token: Token) -> Optional[Span]:
             return Span(doc, start, _with_members(token, chunk.end), label="NOUN") if start < chunk.end else None
     return None
 
-
-# Collective nouns whose "of" phrase says who they are: "A GROUP OF HEAVILY ARMED MEN", "A COLUMN OF SHINING
-# PATH TERRORISTS", "PRESUMED MEMBERS OF THE SHINING PATH".
-COLLECTIVE_NOUNS = {"group", "column", "band", "gang", "squad", "unit", "team", "cell", "member", "detachment",
-                    "platoon", "patrol", "commando", "contingent", "battalion", "company"}
 
 
 def _with_members(token: Token, end: int) -> int:
