@@ -291,6 +291,13 @@ def _struck_facilities(preposition: Token) -> Iterator[Token]:
             yield from (c for c in (_objects(obj, {"of"}) if near else [obj]) if _facility(c))
 
 
+def _struck_through(verb: Token, prepositions: set[str]) -> Iterator[Token]:
+    """The facilities the prepositions of a verb name as struck: "THROWN AT X", "OCCURRED NEAR X"."""
+    for p in verb.children:
+        if p.dep_ == "prep" and p.lower_ in prepositions:
+            yield from _struck_facilities(p)
+
+
 def _objects(token: Token, prepositions: set[str]) -> list[Token]:
     """The objects of the prepositions in ``prepositions`` that hang off ``token``: "DAMAGE [TO] OVER 20 STORES"."""
     return [c for p in token.children if p.dep_ == "prep" and p.lower_ in prepositions for c in p.children
@@ -500,15 +507,13 @@ def _participants(doc: Doc, trigger: Token):
         if event_type in STRUCK_WHERE_IT_HAPPENS and subject.dep_ == "nsubj" \
                 and subject.head.lemma_.lower() in HAPPEN_VERBS:
             # "AN EXPLOSION OCCURRED NEAR THE BANK", "THE BLAST TOOK PLACE IN FRONT OF THE MINISTRY"
-            patients.extend(c for p in subject.head.children if p.dep_ == "prep" and p.lower_ in STRUCK_AT_PREPS
-                            for c in _struck_facilities(p))
+            patients.extend(_struck_through(subject.head, STRUCK_AT_PREPS))
         if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() == "target" \
                 and head.head.dep_ == "attr":  # "X AND Y WERE THE TARGETS OF TERRORIST ATTACKS"
             patients.extend(c for c in head.head.head.children if c.dep_ == "nsubj")
         if event_type in STRUCK_WHERE_IT_HAPPENS and trigger.dep_ in {"dobj", "nsubjpass"} \
                 and head.lemma_.lower() in PLACING_VERBS:  # "A BOMB WAS THROWN AT THE MARVIN SODA SHOP"
-            patients.extend(c for p in head.children if p.dep_ == "prep" and p.lower_ in PLACED_AT_PREPS
-                            for c in _struck_facilities(p))
+            patients.extend(_struck_through(head, PLACED_AT_PREPS))
         if event_type == "ARSON":  # "SET FIRE TO THE TOWN HALL": "to" on the noun, or on the verb
             patients.extend(_objects(trigger, {"to"}))
             if head.lemma_.lower() == "set":
@@ -568,13 +573,11 @@ def _groups_of(perpetrator: Span) -> list[Span]:
     if perpetrator.label_ in ORG_LABELS:
         return []
     root = perpetrator.root
-    heads = [root, *(c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for c in c.children if c.dep_ == "pobj" and c.i < perpetrator.end)]
-    objects = [o for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ == "of"
-               for o in p.children if o.dep_ == "pobj"]
+    # the collective noun and the people it is made of: "A GROUP [OF REBELS] BELONGING TO ..."
+    heads = [root, *(o for o in _objects(root, {"of"}) if o.i < perpetrator.end)]
+    objects = [o for h in heads for o in _objects(h, {"of"})]
     objects += [o for h in heads for verb in h.children if verb.dep_ == "acl" and verb.lemma_.lower() == "belong"
-                for p in verb.children if p.dep_ == "prep" and p.lower_ == "to"
-                for o in p.children if o.dep_ == "pobj"]
+                for o in _objects(verb, {"to"})]
     groups = []
     for token in objects:
         span = _mention(doc, token)
