@@ -418,3 +418,46 @@ def test_a_report_filed_abroad_is_placed_in_the_town_it_names_after_the_event(an
             "ARMY TRUCK.\n\nTHE GUERRILLAS HAVE OPERATED FOR MONTHS IN QUETZALTENANGO.")
     _, events = _event_locations(annotate, text)
     assert (events["ATTACKED"].name, events["ATTACKED"].country_code) == ("Quetzaltenango", "GT")
+
+
+def test_a_district_of_the_story_is_not_a_namesake_city_abroad():
+    gazetteer = load_gazetteer()
+    # Typed as a district of a Peruvian report: not Salvador, Brazil (a city of millions).
+    assert gazetteer.resolve("SALVADOR DISTRICT", ["PE"]) is None
+    assert gazetteer.resolve("SALVADOR DISTRICT").country_code == "BR"  # an article of no known country
+    assert gazetteer.resolve("SALVADOR DISTRICT", ["BR"]).country_code == "BR"
+
+
+def test_the_town_that_names_what_was_struck_places_the_event(annotate):
+    text = ("BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nLAST NIGHT ANOTHER CALI SHOPPING CENTER WAS ATTACKED BY "
+            "TERRORISTS.\n\nLATER, THE GUERRILLAS BLEW UP A SECTION OF THE NEIVA-PITALITO PIPELINE.")
+    _, events = _event_locations(annotate, text)
+    assert events["ATTACKED"].name == "Cali"
+    assert events["BLEW"].name == "Neiva"
+    # A town of its own whose name begins with another's is no facility of that town.
+    _, events = _event_locations(annotate, "SAN SALVADOR, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nTHE GUERRILLAS "
+                                           "ATTACKED SAN MIGUEL DE TORO YESTERDAY.")
+    assert events["ATTACKED"].name != "San Miguel"
+
+
+def test_a_province_the_gazetteer_lacks_is_the_events_text(annotate):
+    # Its name may be a word that is no place alone ("SANTA"): the type word makes it one.
+    text = ("LIMA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nTERRORISTS KILLED 12 PEASANTS IN TWO VILLAGES OF "
+            "SANTA PROVINCE, ANCASH DEPARTMENT.")
+    _, events = _event_locations(annotate, text)
+    assert (events["KILLED"].text, events["KILLED"].name) == ("SANTA PROVINCE", "Ancash")
+
+
+def test_a_named_part_of_a_town_is_in_the_town_it_is_said_to_be_of(annotate):
+    # "BELEN" is also a small Colombian town; "OF THE CITY OF CALI" says which is meant.
+    text = ("BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nA BOMB WENT OFF AT A BANK BRANCH IN THE BELEN NEIGHBORHOOD "
+            "OF THE CITY OF CALI LAST NIGHT.")
+    _, events = _event_locations(annotate, text)
+    assert (events["BOMB"].text, events["BOMB"].name) == ("BELEN NEIGHBORHOOD", "Cali")
+
+
+def test_an_event_reported_in_a_town_happened_there(annotate):
+    text = ("LIMA, 3 MAR 90 (EFE) -- [TEXT] THE ARMY PATROLS CUZCO.\n\nSIX EXPLOSIONS WERE REPORTED IN HUANCAYO "
+            "YESTERDAY.")
+    _, events = _event_locations(annotate, text)
+    assert events["EXPLOSIONS"].name == "Huancayo"

@@ -9,6 +9,9 @@ Candidates, in order, each step used only when the one before finds nothing:
    sentence inside the chosen one is more specific still ("IN THE CITY OF FLORES, IN THE
    NORTHERN EL PETEN DEPARTMENT"); a country chosen here that hangs off another noun, not the
    trigger's clause ("ARENA IN EL SALVADOR CONDEMNED THE MURDER"), gives way as in step 2;
+   then a town of the article's main country that opens the name of what was struck ("ANOTHER MEDELLIN
+   SHOPPING MALL WAS ATTACKED", "THE PEREIRA-CARTAGO PIPELINE"): a facility is named after the town it
+   serves;
 2. the other places of the trigger's sentence (read to its full stop: the parser may break
    wire copy at line ends), then those named before the trigger in the two sentences above (a
    report often places an incident in the sentence that introduces it): in the article's main
@@ -35,7 +38,8 @@ CARTAGO"): a report places an incident relative to the capital, not in it.
 
 A named part of a town or a site among the event's locative places, which no gazetteer holds
 ("IN THE ZACAMIL NEIGHBORHOOD", "THE SMALL TOWN OF QUELLOPATA"), becomes the location's text,
-with the place found above as the one it lies in (name, GeoNames id, admin1, coordinates).
+with the place found above as the one it lies in (name, GeoNames id, admin1, coordinates). So does a
+division the gazetteer lacks that the text types as one ("LA MAR PROVINCE", a province of Ayacucho).
 
 The order of steps 2-6 and the rules for countries and verbs of saying were chosen on the first
 400 MUC-4 *train* documents (their location fills), not on the dev split they are scored on.
@@ -46,14 +50,18 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
-from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
-from .normalization import DATELINE, PLACE_LABELS, SETTLEMENT_NOUNS, place_specificity, qualifies
+from ..normalize.places import GENERIC_WORDS, NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
+from .normalization import DATELINE, NAME_JOINERS, PLACE_LABELS, SETTLEMENT_NOUNS, place_specificity, qualifies
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
 PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",
               "ranch", "camp", "base", "barracks", "airport", "university", "hospital", "hotel", "embassy", "street",
               "avenue", "boulevard", "road", "highway", "bridge", "river", "station", "market", "square", "plaza",
-              "church", "cathedral", "school", "prison", "jail", "mosque", "temple", "port", "refinery", "dam"}
+              "church", "cathedral", "school", "prison", "jail", "mosque", "temple", "port", "refinery", "dam", "alley",
+              "sector"}
+
+# Type words of a named part of a town: "THE BELEN NEIGHBORHOOD OF ...".
+TOWN_PART_WORDS = frozenset({word for word, kind in TYPE_WORDS.items() if kind == "part"} | {"district", "canton"})
 
 # Words of a description of terrain, not a name: "THE NORTHERN MOUNTAIN REGION", "THE JUNGLE".
 # (Directions, "area" and the type words such as "region" are left out by NOT_PLACES and TYPE_WORDS already.)
@@ -137,6 +145,9 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
         best = max(linked, key=lambda s: (_in_clause(s, triggers), place_specificity(s._.place),
                                           -abs(s.start - start)))
         inside = [e for e in sentence.ents if e.label_ in PLACE_LABELS and _within(e._.place, best._.place)]
+        town = _town_of_part(best)
+        if town is not None:
+            return best.text, town._.place
         if inside:
             best = min(inside, key=lambda s: abs(s.start - start))
         elif best._.place.kind == "country" and not _in_clause(best, triggers):
@@ -144,6 +155,9 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
             # MURDER") gives way as in step 2.
             best = _place_in_country(best, doc, start)
         return best.text, best._.place
+    named = _town_in_target_name(mention, countries)
+    if named is not None:
+        return named
     sentence = _whole_sentence(doc, sentence)
     window = _sentences_before(doc, sentence, 2)
     nearby = [e for e in doc.ents if e.label_ in PLACE_LABELS and e._.place is not None
@@ -173,6 +187,46 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
         country = load_gazetteer().country(countries[0])
         if country is not None:
             return country.name, country
+    return None
+
+
+def _town_of_part(span: Span) -> Optional[Span]:
+    """The town a named part of it is said to be of: "THE BELEN NEIGHBORHOOD OF THE CITY OF MEDELLIN" is in
+    Medellin, whatever other town the gazetteer knows by the part's name."""
+    words = place_key(span.text).split()
+    doc = span.doc
+    if len(words) < 2 or words[-1] not in TOWN_PART_WORDS or span.end >= len(doc) or doc[span.end].lower_ != "of":
+        return None
+    return next((e for e in doc.ents if span.end < e.start <= span.end + 5 and e.label_ in PLACE_LABELS
+                 and e._.place is not None and e._.place.kind != "country"), None)
+
+
+def _town_in_target_name(mention, countries: list[str]) -> Optional[tuple[str, GeoPlace]]:
+    """A town of the article's main country that opens the name of what was struck ("ANOTHER MEDELLIN
+    SHOPPING MALL WAS ATTACKED", "BLEW UP A SECTION OF THE PEREIRA-CARTAGO PIPELINE"): a facility is
+    named after the town it serves, which says where the event was when no place is linked to it."""
+    if not countries:
+        return None
+    gazetteer = load_gazetteer()
+    for argument in mention.arguments:
+        if argument.role != "target":
+            continue
+        words = [t for t in argument.span
+                 if not (t.is_punct or t.is_space or t.like_num) and t.pos_ not in {"DET", "NUM"}]
+        # the name, after any "SECTION OF THE": the town opens the proper name, not a description of a part
+        of = [i for i, t in enumerate(words) if t.lower_ == "of"]
+        words = words[of[-1] + 1:] if of else words
+        for length in (3, 2, 1):
+            if len(words) <= length or words[length].lower_ in NAME_JOINERS:
+                continue  # "SAN MIGUEL DE MERCEDES" is a town of its own, not one of San Miguel's
+            name = " ".join(t.text for t in words[:length])
+            key = place_key(name)
+            if key in NOT_PLACES or len(key) < 4:
+                continue
+            towns = [p for p in gazetteer.candidates(name) if p.kind in {"city", "admin1"}
+                     and p.country_code == countries[0] and place_key(p.name) == key]
+            if towns:
+                return name, max(towns, key=lambda p: p.population)
     return None
 
 
@@ -209,6 +263,9 @@ def _part_of_place(span: Span) -> bool:
     words = place_key(span.text).split()
     if span.label_ not in PLACE_LABELS or any(w.isdigit() for w in words):
         return False
+    if len(words) >= 2 and TYPE_WORDS.get(words[-1]) == "admin1" and \
+            any(w not in GENERIC_WORDS and w not in {"la", "las", "los", "el"} for w in words[:-1]):
+        return True  # a division the gazetteer lacks, typed as one: "LA MAR PROVINCE" (a province of Ayacucho)
     doc = span.doc
     if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lemma_.lower() in SETTLEMENT_NOUNS:
         return any(w not in NOT_PLACES for w in words)  # "the town of Hostigal", unknown to the gazetteer
@@ -297,10 +354,14 @@ def _landmark(span: Span) -> bool:
 
 def _where_reported(span: Span, triggers: set[int]) -> bool:
     """A place where the news was told, not where the event was: "POLICE REPORTED TODAY IN LIMA THAT
-    ... BURNED", "a spokesman said in Kabul" (the place hangs off a verb of saying, not a trigger)."""
+    ... BURNED", "a spokesman said in Kabul" (the place hangs off a verb of saying, not a trigger, nor one
+    whose passive subject is a trigger)."""
     root = span.root
     verb = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else None
-    return verb is not None and verb.lemma_.lower() in REPORTING_VERBS and verb.i not in triggers
+    if verb is None or verb.lemma_.lower() not in REPORTING_VERBS or verb.i in triggers:
+        return False
+    # "EIGHT EXPLOSIONS WERE REPORTED IN HUARAZ": what was reported there is the event itself.
+    return not any(child.dep_ == "nsubjpass" and child.i in triggers for child in verb.children)
 
 
 def _whole_sentence(doc: Doc, sentence: Span) -> Span:

@@ -165,6 +165,10 @@ class Gazetteer:
         def plausible(p: GeoPlace) -> bool:
             if hint == "part":
                 return p.kind == "city" and bool(countries) and p.country_code == countries[0]
+            if typed and hint is None and countries and p.country_code not in main:
+                # A district, canton or area of the story ("VILLA EL SALVADOR DISTRICT" in a Peruvian
+                # report) is local: not a namesake city abroad (Salvador, Brazil).
+                return False
             if p.kind == "country":
                 return not typed
             if common_word:
