@@ -84,3 +84,20 @@ def test_a_neighbourhood_the_gazetteer_lacks_lies_in_the_town_named_after_it(han
     relations = _relations(news_relations(doc))
     assert ("Zafrana Heights", "LOCATED_IN", "Baghdad") in relations and ("Mosul", "LOCATED_IN", "Iraq") in relations
     assert not any(head == "Baghdad" for head, _, _ in relations)  # a town is not in the next town named
+
+
+def test_places_the_text_says_lie_in_another(hand_parsed):
+    from pipeline.components.relations import news_relations
+    from pipeline.normalize.places import load_gazetteer
+
+    words = ["Rebels", "took", "villages", "in", "Nimroz", "province", ",", "including", "Varmalak", "and", "Dozadab",
+             ",", "and", "Kandahar", ",", "a", "city", "in", "southern", "Afghanistan", ",", "fell", "."]
+    doc = hand_parsed(words, [1] * len(words), ["dep"] * len(words),
+                      ents=[(4, 6, "GPE"), (8, 9, "GPE"), (10, 11, "LOC"), (13, 14, "GPE"), (18, 20, "GPE")])
+    for ent in doc.ents:  # as the places stage resolves them
+        ent._.place = load_gazetteer().resolve(ent.text, ["AF"])
+    relations = _relations(news_relations(doc))
+    # Listed after "including": villages of the province, which the gazetteer does not know.
+    assert {("Varmalak", "LOCATED_IN", "Nimroz province"), ("Dozadab", "LOCATED_IN", "Nimroz province")} <= relations
+    assert ("Kandahar", "LOCATED_IN", "southern Afghanistan") in relations  # "a city in"
+    assert not any(head == "Nimroz province" for head, _, _ in relations)  # the province is not in a village

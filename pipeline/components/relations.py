@@ -10,7 +10,8 @@
   nominal actors (the subject of "to defeat" being that of the verb it completes: "The UK stands by Iraq to
   defeat Daesh");
 - ALLIED_WITH: "X merged with Y", "X allied with Y", "ties to", "aligned";
-- LOCATED_IN: "Gilgit, Pakistan" and "X in Y" when the gazetteer puts X inside Y.
+- LOCATED_IN: "Gilgit, Pakistan" and "X in Y" when the gazetteer puts X inside Y, or when the text says so
+  ("Amarah, a city in southern Iraq", "Huaraz, the capital of Ancash department"); "towns in Y including X and Z".
 A trained linker (components/relation_model.py) keeps these and adds its own in a later stage.
 """
 from __future__ import annotations
@@ -37,6 +38,13 @@ FIGHT_VERBS = {"fight", "battle", "attack", "wage", "target", "combat", "oppose"
 ALLY_VERBS = {"ally", "align", "merge", "cooperate", "support", "join", "back"}
 ALLY_NOUNS = {"tie", "alliance", "affinity", "link", "loyalty", "support"}
 
+# The words that may stand between a place and one that holds it: "Gilgit, Pakistan", "Amarah, a city in southern
+# Iraq", "Jabla in the northwest province of Latakia", "HUARAZ, THE CAPITAL OF ANCASH DEPARTMENT".
+LOCATING_WORDS = frozenset({",", "in", "of", "a", "an", "the", "city", "town", "village", "port", "capital",
+                            "province", "department", "region", "district", "state", "north", "south", "east", "west",
+                            "northern", "southern", "eastern", "western", "central", "northeast", "northwest",
+                            "southeast", "southwest", "small", "coastal", "border"})
+
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
 
@@ -53,7 +61,8 @@ class RelationMention:
 def news_relations(doc: Doc) -> Doc:
     found: dict[tuple, RelationMention] = {}
     for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_members_of_groups(doc),
-                    *_event_enemies(doc), *_verb_relations(doc), *_locations(doc)):
+                    *_event_enemies(doc), *_verb_relations(doc), *_locations(doc),
+                    *_listed_places(doc)):
         key = (mention.head.start, mention.tail.start, mention.label)
         if mention.head.start != mention.tail.start and key not in found:
             found[key] = mention
@@ -192,13 +201,39 @@ def _locations(doc: Doc):
     province after it). A site (FAC) lies in the place after it."""
     ents = list(doc.ents)
     for inner, outer in zip(ents, ents[1:]):
-        if inner.label_ not in {"GPE", "FAC", "LOC"} or outer.label_ != "GPE":
+        if inner.label_ not in {"GPE", "FAC", "LOC"} or outer.label_ not in {"GPE", "LOC"}:
             continue
-        between = doc[inner.end:outer.start].text.strip()
-        if between not in {",", "in"}:
+        between = [t.lower_ for t in doc[inner.end:outer.start] if not t.is_space]
+        if not between or between[-1] not in {",", "in", "of"} or not set(between) <= LOCATING_WORDS:
             continue
-        if inner.label_ == "FAC" or _holds(outer._.place, inner._.place):
+        typed = len(between) > 1  # "a city in", "the capital of": the text says the one lies in the other
+        if inner.label_ == "FAC" or _holds(outer._.place, inner._.place) or typed and outer._.place is not None \
+                and outer._.place.kind != "city":
             yield RelationMention(inner, outer, "LOCATED_IN", 0.8)
+
+
+def _listed_places(doc: Doc):
+    """"key towns in northern Iraq including Rabiyah and Zumar", "25% of Iraqi territory, including Tikrit": the
+    places listed after "including" or "such as" lie in the place the phrase before names."""
+    ents = [e for e in doc.ents if e.label_ in {"GPE", "LOC"}]
+    for i, ent in enumerate(ents):
+        before = doc[max(ent.start - 2, 0):ent.start].text.lower()
+        if not (before.endswith("including") or before.endswith("such as")):
+            continue
+        cue = ent.start - (2 if before.endswith("such as") else 1)
+        outer = next((e for e in reversed(ents[:i]) if cue - 10 <= e.end <= cue
+                      and e.sent.start == ent.sent.start), None)
+        if outer is None:
+            continue
+        listed = [ent]
+        for nxt in ents[i + 1:]:  # "Rabiyah and Zumar", "Tikrit, Baiji and Ramadi"
+            if {t.lower_ for t in doc[listed[-1].end:nxt.start]} - {",", "and"}:
+                break
+            listed.append(nxt)
+        for inner in listed:
+            # a name the gazetteer lacks is a village or district of the place the list is of
+            if _holds(outer._.place, inner._.place) or inner._.place is None and outer._.place is not None:
+                yield RelationMention(inner, outer, "LOCATED_IN", 0.7)
 
 
 def _holds(container, place) -> bool:
