@@ -95,6 +95,7 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
     """The base model, our components and the trained ones under ``models_dir``. ``incidents_only``
     (default: $NEWS_PIPELINE_INCIDENTS_ONLY == "1"): the event filter drops the events below its threshold."""
     nlp = add_news_infixes(spacy.load(base_model))
+    add_lemma_fixes(nlp)
     nlp.add_pipe("news_paragraphs", before="parser")
     # Text in capitals gets its tags and parse from its truecased view (components/syntax.py).
     nlp.add_pipe("news_truecased_syntax", after="lemmatizer")
@@ -112,6 +113,22 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
                 nlp.remove_pipe(component.replaces)
     set_incidents_only(nlp, incidents_only_requested() if incidents_only is None else incidents_only)
     return nlp
+
+
+# Verbs the base model's rule lemmatizer reads as another verb: "STAGED AN ATTACK" as "stag", "WAGED WAR" as "wag".
+LEMMA_FIXES = {"stage": ("staged", "stages", "staging"), "wage": ("waged", "waging"),
+               "machinegun": ("machinegunned", "machinegunning", "machineguns")}
+VERB_TAGS = ["VB", "VBD", "VBG", "VBN", "VBP", "VBZ"]  # the tagger's, which the ruler itself maps to parts of speech
+
+
+def add_lemma_fixes(nlp: Language) -> None:
+    """Teach the attribute ruler the lemmas of LEMMA_FIXES' verb forms. The lemmatizer keeps a lemma set before
+    it, and the truecased view (components/syntax.py) runs the same ruler."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe("attribute_ruler")
+    for lemma, forms in LEMMA_FIXES.items():
+        ruler.add([[{"LOWER": {"IN": list(forms)}, "TAG": {"IN": VERB_TAGS}}]], {"LEMMA": lemma})
 
 
 def incidents_only_requested() -> bool:

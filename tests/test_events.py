@@ -472,3 +472,13 @@ def test_a_body_the_ner_left_unnamed_is_the_responsible_organisation(annotate, t
 def test_who_masterminded_an_act_or_made_it_by_a_noun_is_its_perpetrator(annotate, text, agent):
     (event,) = _events(annotate(text))
     assert _has(event, agent, "perpetrator")
+
+
+@pytest.mark.parametrize("text,agent", [
+    ("Unidentified gunmen staged an attack on the Kabul office of an aid group.", "gunmen"),
+    ("The insurgents have waged attacks on army posts near Kandahar.", "insurgents"),
+])
+def test_verbs_the_lemmatizer_misreads_still_launch_an_attack(annotate, text, agent):
+    # The base lemmatizer reads "staged" as "stag" and "waged" as "wag" (language.LEMMA_FIXES).
+    (event,) = _events(annotate(text))
+    assert _has(event, agent, "perpetrator")
