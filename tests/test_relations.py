@@ -101,3 +101,22 @@ def test_places_the_text_says_lie_in_another(hand_parsed):
     assert {("Varmalak", "LOCATED_IN", "Nimroz province"), ("Dozadab", "LOCATED_IN", "Nimroz province")} <= relations
     assert ("Kandahar", "LOCATED_IN", "southern Afghanistan") in relations  # "a city in"
     assert not any(head == "Nimroz province" for head, _, _ in relations)  # the province is not in a village
+
+
+def test_who_governs_a_place_and_the_ruler_a_regime_is_named_after_lead_them(hand_parsed):
+    from spacy.tokens import Span
+
+    from pipeline.components.entities import NESTED_KEY
+    from pipeline.components.relations import news_relations
+
+    words = ["Huila", "department", "governor", "Rosa", "Perdomo", "condemned", "the", "Karimov", "regime", "."]
+    doc = hand_parsed(words, [5] * len(words), ["dep"] * len(words),
+                      ents=[(0, 2, "GPE"), (3, 5, "PERSON"), (7, 9, "ORG")])
+    doc.spans[NESTED_KEY] = [Span(doc, 7, 8, label="PERSON")]  # as news_actors nests it
+    relations = _relations(news_relations(doc))
+    assert ("Rosa Perdomo", "LEADER_OF", "Huila department") in relations
+    assert ("Karimov", "LEADER_OF", "Karimov regime") in relations
+    # A place's name before a rank is no membership: the army is not the place.
+    doc = hand_parsed(["Huila", "colonel", "Rosa", "Perdomo", "spoke", "."], [4] * 6, ["dep"] * 6,
+                      ents=[(0, 1, "GPE"), (2, 4, "PERSON")])
+    assert not _relations(news_relations(doc))

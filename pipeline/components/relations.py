@@ -2,7 +2,8 @@
 
 - ALIAS_OF: an acronym introduced in parentheses, or two names with one registry canonical;
 - LEADER_OF: "TTP chief Noor Wali Mehsud", "Mehsud, the leader of TTP", "UN SECRETARY GENERAL JAVIER PEREZ"
-  (a group's name, then the words of a title that heads it, then a person);
+  (a group's name, then the words of a title that heads it, then a person; a place's name, then the title of
+  who governs it: "ANTIOQUIA DEPARTMENT GOVERNOR X"); the ruler a regime is named after ("the Asad regime");
 - MEMBER_OF: "X, a member of Y"; a group's name, then only a rank, then a person ("ARMY COLONEL X"); and a
   nominal actor that is members of a group it names ("MEMBERS OF THE FMLN", "ISIL terrorists");
 - FIGHTING_AGAINST: an event's organised perpetrator against its victim or target
@@ -23,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalize.actors import is_title_word
 from .actors import ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
+from .entities import NESTED_KEY
 
 ACTOR_ENTS = {"ORG", "NORP", "PERSON", "GPE"}
 LEADER_NOUNS = {"chief", "leader", "commander", "head", "founder", "emir", "chairman", "spokesman", "president"}
@@ -30,6 +32,10 @@ MEMBER_NOUNS = {"member", "fighter", "militant", "operative", "commander", "sold
 # Title words that put a person at the head of the group named before them ("UN SECRETARY GENERAL X", "DAS
 # DIRECTOR X"), and ranks and titles that make the person one of its members ("ARMY COLONEL X").
 HEAD_TITLE_WORDS = LEADER_NOUNS | {"director", "secretary", "justice", "minister", "governor", "mayor", "premier"}
+# Titles of who governs a place: "ANTIOQUIA DEPARTMENT GOVERNOR X", "U.S. PRESIDENT X".
+PLACE_HEAD_WORDS = {"governor", "mayor", "president", "premier", "prime"}
+# What is named after its ruler: "the Asad regime".
+RULED_BY = {"regime", "government", "administration", "cabinet"}
 RANK_WORDS = {"general", "colonel", "col", "major", "maj", "lieutenant", "lt", "captain", "capt", "sergeant", "sgt",
               "corporal", "private", "brigadier", "admiral", "marshal", "deputy", "spokeswoman", "official",
               "officer", "agent", "member"}
@@ -60,11 +66,13 @@ class RelationMention:
 @Language.component("news_relations", requires=["doc.ents", "doc._.events"], assigns=["doc._.relations"])
 def news_relations(doc: Doc) -> Doc:
     found: dict[tuple, RelationMention] = {}
-    for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_members_of_groups(doc),
+    for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_rulers(doc),
+                    *_members_of_groups(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_locations(doc),
                     *_listed_places(doc)):
-        key = (mention.head.start, mention.tail.start, mention.label)
-        if mention.head.start != mention.tail.start and key not in found:
+        head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
+        key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
+        if head != tail and key not in found:
             found[key] = mention
     doc._.relations = list(found.values())
     return doc
@@ -87,16 +95,31 @@ def _actor_of(doc: Doc, token) -> Span | None:
 
 def _titled_people(doc: Doc):
     """A group's name, then only title words, then a person: "UN SECRETARY GENERAL JAVIER PEREZ DE CUELLAR" leads
-    the UN, "ARMY COLONEL X" is one of its members."""
+    the UN, "ARMY COLONEL X" is one of its members; a place's name, then the title of who governs it: "ANTIOQUIA
+    DEPARTMENT GOVERNOR X" leads the department."""
     ents = list(doc.ents)
     for org, person in zip(ents, ents[1:]):
         words = [t.lower_.strip(".") for t in doc[org.end:person.start]]
-        if org.label_ != "ORG" or person.label_ != "PERSON" or not words \
+        if org.label_ not in {"ORG", "GPE"} or person.label_ != "PERSON" or not words \
                 or not all(w in HEAD_TITLE_WORDS or w in RANK_WORDS or is_title_word(w) for w in words):
             continue
-        label = "LEADER_OF" if set(words) & HEAD_TITLE_WORDS else "MEMBER_OF" if set(words) & RANK_WORDS else None
+        if org.label_ == "GPE":
+            label = "LEADER_OF" if set(words) & PLACE_HEAD_WORDS else None
+        else:
+            label = "LEADER_OF" if set(words) & HEAD_TITLE_WORDS else "MEMBER_OF" if set(words) & RANK_WORDS else None
         if label is not None:
             yield RelationMention(person, org, label, 0.7)
+
+
+def _rulers(doc: Doc):
+    """The ruler a regime or government is named after leads it: "the Asad regime", "the Maliki government"
+    (the name nested in the organisation's, components/entities.py: nested_names)."""
+    for name in doc.spans.get(NESTED_KEY, ()):
+        if name.label_ != "PERSON":
+            continue
+        outer = _ent_of(doc, name.root)
+        if outer is not None and outer.label_ == "ORG" and outer[-1].lower_ in RULED_BY:
+            yield RelationMention(name, outer, "LEADER_OF", 0.7)
 
 
 def _members_of_groups(doc: Doc):
