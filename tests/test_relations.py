@@ -120,3 +120,21 @@ def test_who_governs_a_place_and_the_ruler_a_regime_is_named_after_lead_them(han
     doc = hand_parsed(["Huila", "colonel", "Rosa", "Perdomo", "spoke", "."], [4] * 6, ["dep"] * 6,
                       ents=[(0, 1, "GPE"), (2, 4, "PERSON")])
     assert not _relations(news_relations(doc))
+
+
+def test_one_of_its_leaders_and_the_chief_of_staff_of_a_group_lead_it(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["Juan", "Alva", ",", "one", "of", "the", "Red", "Path", "'s", "leaders", ",", "and", "Rosa", "Diaz", ",",
+             "chief", "of", "staff", "of", "the", "Blue", "Brigade", ",", "spoke", "."]
+    heads = [1, 23, 1, 1, 3, 7, 7, 9, 7, 4, 1, 1, 13, 1, 13, 13, 15, 16, 17, 21, 21, 18, 13, 23, 23]
+    deps = ["compound", "nsubj", "punct", "appos", "prep", "det", "compound", "poss", "case", "pobj", "punct", "cc",
+            "compound", "conj", "punct", "appos", "prep", "pobj", "prep", "det", "compound", "pobj", "punct", "ROOT",
+            "punct"]
+    lemmas = [w.lower() for w in words]
+    lemmas[9] = "leader"
+    doc = hand_parsed(words, heads, deps, lemmas=lemmas,
+                      ents=[(0, 2, "PERSON"), (5, 8, "ORG"), (12, 14, "PERSON"), (19, 22, "ORG")])
+    relations = _relations(news_relations(doc))
+    assert ("Juan Alva", "LEADER_OF", "the Red Path") in relations
+    assert ("Rosa Diaz", "LEADER_OF", "the Blue Brigade") in relations

@@ -160,16 +160,27 @@ def _short_form(span: Span) -> bool:
 
 
 def _leaders_and_members(doc: Doc):
+    """A person and the title noun next to them in the parse ("X, the leader of Y", "Y chief X"), with the group
+    it names: "one of the MRTA's leaders" reads as "leader", "chief of staff of the armed forces" reaches the
+    forces through the second "of"."""
     for person in (e for e in doc.ents if e.label_ == "PERSON"):
         for token in (*person.root.children, person.root.head):
+            if token.lower_ == "one":  # "VICTOR POLAY, ONE OF THE MRTA'S LEADERS"
+                token = next(iter(_of_objects(token)), token)
             noun = token.lemma_.lower()
             if token.i in range(person.start, person.end) or noun not in LEADER_NOUNS | MEMBER_NOUNS:
                 continue
             label = "LEADER_OF" if noun in LEADER_NOUNS else "MEMBER_OF"
-            for org_token in (*token.children, *(c for p in token.children if p.dep_ == "prep" for c in p.children)):
-                org = _ent_of(doc, org_token)
+            objects = _of_objects(token)
+            candidates = (*token.children, *(c for p in token.children if p.dep_ == "prep" for c in p.children),
+                          *(c for o in objects for c in _of_objects(o)))
+            for org in dict.fromkeys(_ent_of(doc, t) for t in candidates):
                 if org is not None and org.label_ == "ORG":
                     yield RelationMention(person, org, label, 0.7)
+
+
+def _of_objects(token) -> list:
+    return [c for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children if c.dep_ == "pobj"]
 
 
 def _event_enemies(doc: Doc):
