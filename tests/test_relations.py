@@ -138,3 +138,25 @@ def test_one_of_its_leaders_and_the_chief_of_staff_of_a_group_lead_it(hand_parse
     relations = _relations(news_relations(doc))
     assert ("Juan Alva", "LEADER_OF", "the Red Path") in relations
     assert ("Rosa Diaz", "LEADER_OF", "the Blue Brigade") in relations
+
+
+def test_who_fight_a_common_enemy_together_are_allies(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    # As the parser reads the list: "Canada" the subject, "the Sahel Coalition and the Government of Mali" its
+    # apposition; "defeating" completes "committed to".
+    words = ["Canada", ",", "the", "Sahel", "Coalition", "and", "the", "Government", "of", "Mali", "are", "committed",
+             "to", "defeating", "the", "militants", "."]
+    heads = [11, 0, 4, 4, 0, 4, 7, 4, 7, 8, 11, 11, 11, 12, 15, 13, 11]
+    deps = ["nsubjpass", "punct", "det", "compound", "appos", "cc", "det", "conj", "prep", "pobj", "auxpass", "ROOT",
+            "prep", "pcomp", "det", "dobj", "punct"]
+    pos = ["PROPN", "PUNCT", "DET", "PROPN", "PROPN", "CCONJ", "DET", "PROPN", "ADP", "PROPN", "AUX", "VERB", "ADP",
+           "VERB", "DET", "NOUN", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[11], lemmas[13], lemmas[15] = "commit", "defeat", "militant"
+    doc = hand_parsed(words, heads, deps, pos=pos, lemmas=lemmas,
+                      ents=[(0, 1, "GPE"), (3, 5, "ORG"), (7, 10, "ORG")], actors=[(14, 16)])
+    relations = _relations(news_relations(doc))
+    assert {("Canada", "ALLIED_WITH", "Sahel Coalition"), ("Canada", "ALLIED_WITH", "Government of Mali"),
+            ("Sahel Coalition", "ALLIED_WITH", "Government of Mali")} <= relations
+    assert ("Government of Mali", "FIGHTING_AGAINST", "the militants") in relations

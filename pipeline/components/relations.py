@@ -10,7 +10,8 @@
   organisation or state, and "X fights / wages war on / defeats / kills Y", where X and Y are names or
   nominal actors (the subject of "to defeat" being that of the verb it completes: "The UK stands by Iraq to
   defeat Daesh");
-- ALLIED_WITH: "X merged with Y", "X allied with Y", "ties to", "aligned";
+- ALLIED_WITH: "X merged with Y", "X allied with Y", "ties to", "aligned"; the joined subjects of a verb of fighting
+  ("X, Y and Z are committed to defeating W");
 - LOCATED_IN: "Gilgit, Pakistan" and "X in Y" when the gazetteer puts X inside Y, or when the text says so
   ("Amarah, a city in southern Iraq", "Huaraz, the capital of Ancash department"); "towns in Y including X and Z".
 A trained linker (components/relation_model.py) keeps these and adds its own in a later stage.
@@ -207,6 +208,13 @@ def _verb_relations(doc: Doc):
                 for tail in objects:
                     if head is not None and tail is not None and head != tail:
                         yield RelationMention(head, tail, label, 0.6)
+            if label == "FIGHTING_AGAINST" and any(objects):
+                # "The UK, the Global Coalition and the Government of Iraq are committed to defeating ISIL": who
+                # fight a common enemy together are allies (written once, first to later)
+                sides = list(dict.fromkeys(s for s in subjects if s is not None))
+                for i, ally in enumerate(sides):
+                    for other in sides[i + 1:]:
+                        yield RelationMention(ally, other, "ALLIED_WITH", 0.5)
         elif token.pos_ == "NOUN" and lemma in ALLY_NOUNS:
             owners = [_ent_of(doc, c) for c in token.children if c.dep_ in {"poss", "compound"}]
             if token.dep_ == "dobj":
@@ -226,7 +234,15 @@ def _subjects(verb) -> list:
     if not subjects and verb.dep_ in {"xcomp", "advcl"} and any(c.dep_ == "aux" and c.lower_ == "to"
                                                                for c in verb.children):
         subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
-    return subjects
+    if not subjects and verb.dep_ == "pcomp" and verb.head.lower_ == "to":  # "X is committed to defeating Y"
+        governor = verb.head.head
+        governor = governor.head if governor.dep_ == "acomp" else governor
+        subjects = [c for c in governor.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    # "The UK and Iraq fight Daesh": each of the joined subjects, also where the parser reads a list "A, B and C" as A
+    # with the apposition "B and C"
+    listed = [a for subject in subjects for c in subject.children if c.dep_ == "appos" and c.conjuncts
+              for a in (c, *c.conjuncts)]
+    return [s for subject in subjects for s in (subject, *subject.conjuncts)] + listed
 
 
 def _locations(doc: Doc):
