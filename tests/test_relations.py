@@ -160,3 +160,17 @@ def test_who_fight_a_common_enemy_together_are_allies(hand_parsed):
     assert {("Canada", "ALLIED_WITH", "Sahel Coalition"), ("Canada", "ALLIED_WITH", "Government of Mali"),
             ("Sahel Coalition", "ALLIED_WITH", "Government of Mali")} <= relations
     assert ("Government of Mali", "FIGHTING_AGAINST", "the militants") in relations
+
+
+def test_a_person_said_to_be_a_member_of_groups_is_a_member_of_each(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["Juan", "Perez", "is", "a", "member", "of", "the", "Blue", "Guard", "and", "the", "Red", "League", "."]
+    heads = [1, 2, 2, 4, 2, 4, 8, 8, 5, 8, 12, 12, 8, 2]
+    deps = ["compound", "nsubj", "ROOT", "det", "attr", "prep", "det", "compound", "pobj", "cc", "det", "compound",
+            "conj", "punct"]
+    lemmas = [w.lower() for w in words]
+    lemmas[2] = "be"
+    doc = hand_parsed(words, heads, deps, lemmas=lemmas, ents=[(0, 2, "PERSON"), (6, 9, "ORG"), (10, 13, "ORG")])
+    relations = _relations(news_relations(doc))
+    assert {("Juan Perez", "MEMBER_OF", "the Blue Guard"), ("Juan Perez", "MEMBER_OF", "the Red League")} <= relations

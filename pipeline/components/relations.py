@@ -165,7 +165,11 @@ def _leaders_and_members(doc: Doc):
     it names: "one of the MRTA's leaders" reads as "leader", "chief of staff of the armed forces" reaches the
     forces through the second "of"."""
     for person in (e for e in doc.ents if e.label_ == "PERSON"):
-        for token in (*person.root.children, person.root.head):
+        root = person.root
+        # "X IS A MEMBER OF Y": the title is the copula's attribute
+        said = [c for c in root.head.children if c.dep_ == "attr"] if root.dep_ == "nsubj" and \
+            root.head.lemma_ == "be" else []
+        for token in (*root.children, root.head, *said):
             if token.lower_ == "one":  # "VICTOR POLAY, ONE OF THE MRTA'S LEADERS"
                 token = next(iter(_of_objects(token)), token)
             noun = token.lemma_.lower()
@@ -174,7 +178,7 @@ def _leaders_and_members(doc: Doc):
             label = "LEADER_OF" if noun in LEADER_NOUNS else "MEMBER_OF"
             objects = _of_objects(token)
             candidates = (*token.children, *(c for p in token.children if p.dep_ == "prep" for c in p.children),
-                          *(c for o in objects for c in _of_objects(o)))
+                          *(c for o in objects for c in (*o.conjuncts, *_of_objects(o))))
             for org in dict.fromkeys(_ent_of(doc, t) for t in candidates):
                 if org is not None and org.label_ == "ORG":
                     yield RelationMention(person, org, label, 0.7)
