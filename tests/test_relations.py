@@ -174,3 +174,22 @@ def test_a_person_said_to_be_a_member_of_groups_is_a_member_of_each(hand_parsed)
     doc = hand_parsed(words, heads, deps, lemmas=lemmas, ents=[(0, 2, "PERSON"), (6, 9, "ORG"), (10, 13, "ORG")])
     relations = _relations(news_relations(doc))
     assert {("Juan Perez", "MEMBER_OF", "the Blue Guard"), ("Juan Perez", "MEMBER_OF", "the Red League")} <= relations
+
+
+def test_raids_on_a_groups_targets_and_the_sides_of_a_war_are_enmity(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["Chad", "conducted", "raids", "on", "Boko", "Haram", "targets", "after", "the", "Chad", "-", "Libya",
+             "war", "."]
+    heads = [1, 1, 1, 2, 5, 6, 3, 1, 12, 12, 9, 9, 7, 1]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "compound", "compound", "pobj", "prep", "det", "compound", "punct",
+            "compound", "pobj", "punct"]
+    pos = ["PROPN", "VERB", "NOUN", "ADP", "PROPN", "PROPN", "NOUN", "ADP", "DET", "PROPN", "PUNCT", "PROPN", "NOUN",
+           "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[1], lemmas[2], lemmas[6] = "conduct", "raid", "target"
+    doc = hand_parsed(words, heads, deps, pos=pos, lemmas=lemmas,
+                      ents=[(0, 1, "GPE"), (4, 6, "ORG"), (9, 10, "GPE"), (11, 12, "GPE")])
+    relations = _relations(news_relations(doc))
+    assert ("Chad", "FIGHTING_AGAINST", "Boko Haram") in relations
+    assert {("Chad", "FIGHTING_AGAINST", "Libya"), ("Libya", "FIGHTING_AGAINST", "Chad")} <= relations

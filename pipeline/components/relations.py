@@ -9,7 +9,8 @@
 - FIGHTING_AGAINST: an event's organised perpetrator against its victim or target
   organisation or state, and "X fights / wages war on / defeats / kills Y", where X and Y are names or
   nominal actors (the subject of "to defeat" being that of the verb it completes: "The UK stands by Iraq to
-  defeat Daesh");
+  defeat Daesh"), "X conducted raids on Y's targets", and the two sides named in a war's name ("the Iran-Iraq
+  War");
 - ALLIED_WITH: "X merged with Y", "X allied with Y", "ties to", "aligned"; the joined subjects of a verb of fighting
   ("X, Y and Z are committed to defeating W");
 - LOCATED_IN: "Gilgit, Pakistan" and "X in Y" when the gazetteer puts X inside Y, or when the text says so
@@ -43,6 +44,10 @@ RANK_WORDS = {"general", "colonel", "col", "major", "maj", "lieutenant", "lt", "
 FIGHT_VERBS = {"fight", "battle", "attack", "wage", "target", "combat", "oppose", "confront", "defeat", "kill",
                "ambush", "massacre"}
 ALLY_VERBS = {"ally", "align", "merge", "cooperate", "support", "join", "back"}
+# Verbs of carrying out an attack, and the attacks: "CONDUCTED RAIDS ON", "LAUNCHED AN OFFENSIVE AGAINST".
+LAUNCH_VERBS = {"conduct", "launch", "carry", "mount", "stage", "wage"}
+ATTACK_NOUNS = {"attack", "raid", "strike", "airstrike", "assault", "offensive", "bombing", "operation", "ambush"}
+WAR_NOUNS = {"war", "conflict", "fighting", "clash", "clashes"}
 ALLY_NOUNS = {"tie", "alliance", "affinity", "link", "loyalty", "support"}
 
 # The words that may stand between a place and one that holds it: "Gilgit, Pakistan", "Amarah, a city in southern
@@ -69,7 +74,7 @@ def news_relations(doc: Doc) -> Doc:
     found: dict[tuple, RelationMention] = {}
     for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_rulers(doc),
                     *_members_of_groups(doc),
-                    *_event_enemies(doc), *_verb_relations(doc), *_locations(doc),
+                    *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
@@ -200,13 +205,16 @@ def _event_enemies(doc: Doc):
 def _verb_relations(doc: Doc):
     for token in doc:
         lemma = token.lemma_.lower()
-        if token.pos_ == "VERB" and lemma in FIGHT_VERBS | ALLY_VERBS:
-            label = "FIGHTING_AGAINST" if lemma in FIGHT_VERBS else "ALLIED_WITH"
+        # "THE UK HAS CONDUCTED 265 BOMBING RAIDS ON ISIL TARGETS": launching attacks on someone is fighting them
+        launched = token.pos_ == "VERB" and lemma in LAUNCH_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in ATTACK_NOUNS for c in token.children)
+        if token.pos_ == "VERB" and (lemma in FIGHT_VERBS | ALLY_VERBS or launched):
+            label = "FIGHTING_AGAINST" if lemma in FIGHT_VERBS or launched else "ALLIED_WITH"
             subjects = [_actor_of(doc, c) for c in _subjects(token)]
-            objects = [_actor_of(doc, c) for c in token.children if c.dep_ == "dobj"]
+            objects = [] if launched else [_actor_of(doc, c) for c in token.children if c.dep_ == "dobj"]
             objects += [_actor_of(doc, g) for c in token.children if c.dep_ == "prep" and c.lower_ in
                         {"with", "on", "against", "to"} for g in c.children if g.dep_ == "pobj"]
-            objects += [_actor_of(doc, g) for c in token.children if c.dep_ == "dobj" for p in c.children
+            objects += [_actor_or_owner(doc, g) for c in token.children if c.dep_ == "dobj" for p in c.children
                         if p.dep_ == "prep" and p.lower_ in {"on", "against"} for g in p.children]
             for head in subjects:
                 for tail in objects:
@@ -229,6 +237,24 @@ def _verb_relations(doc: Doc):
                 for tail in partners:
                     if head is not None and tail is not None and {head.label_, tail.label_} <= ACTOR_ENTS:
                         yield RelationMention(head, tail, "ALLIED_WITH", 0.5)
+
+
+def _actor_or_owner(doc: Doc, token) -> Span | None:
+    """The actor a token is part of, or the named one whose thing it is: "ISIL TARGETS", "the FMLN's camps"."""
+    return _actor_of(doc, token) or next((ent for c in token.children if c.dep_ in {"compound", "poss"}
+                                          for ent in [_ent_of(doc, c)] if ent is not None and ent.label_ == "ORG"),
+                                         None)
+
+
+def _wars(doc: Doc):
+    """"the Iran-Iraq War", "the Israel-Hamas conflict": the two sides named in a war's name fight each other."""
+    ents = [e for e in doc.ents if e.label_ in {"GPE", "ORG", "NORP"}]
+    for first, second in zip(ents, ents[1:]):
+        if doc[first.end:second.start].text.strip() not in {"-", "–"} or second.end >= len(doc):
+            continue
+        if doc[second.end].lemma_.lower() in WAR_NOUNS:
+            yield RelationMention(first, second, "FIGHTING_AGAINST", 0.7)
+            yield RelationMention(second, first, "FIGHTING_AGAINST", 0.7)
 
 
 def _subjects(verb) -> list:
