@@ -281,7 +281,13 @@ class RelationLinker(PairClassifier):
         found = {(m.head.start, m.tail.start, m.label): m for m in candidates}
         relations = self._kept(doc, instances, probabilities) if self.keep_existing else []
         seen = {(r.head.start, r.head.end, r.tail.start, r.tail.end, r.label) for r in relations}
+        # A pair the earlier stage linked keeps its label: the same pair is not also two sides, or a member of
+        # its alias ("ISIL, also known as DAESH" fighting DAESH), as one label per pair decodes the linker's own.
+        labelled = {frozenset({(r.head.start, r.head.end), (r.tail.start, r.tail.end)}): r.label for r in relations}
         for mention in sorted(found.values(), key=lambda m: (m.head.start, m.tail.start, m.label)):
+            pair = frozenset({(mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)})
+            if labelled.get(pair, mention.label) != mention.label:
+                continue
             if (mention.head.start, mention.head.end, mention.tail.start, mention.tail.end, mention.label) not in seen:
                 relations.append(mention)
         doc._.relations = relations

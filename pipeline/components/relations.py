@@ -19,6 +19,7 @@ A trained linker (components/relation_model.py) keeps these and adds its own in 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -28,6 +29,10 @@ from ..normalize.actors import is_title_word
 from .actors import ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
 from .entities import NESTED_KEY
 
+# What joins two names of one actor: "ISIL, also known by its Arabic acronym as DAESH", "X (Arabic: ...), also known
+# as Y", "aka".
+KNOWN_AS = re.compile(r"^(?:\([^()]*\)\s*)?[(\[,\s]*(?:(?:also\s+)?(?:locally\s+|widely\s+)?known\s+"
+                      r"(?:(?:by|in)\s+(?:[\w']+\s+){0,4}?)?as|aka|a\.k\.a\.)$")
 ACTOR_ENTS = {"ORG", "NORP", "PERSON", "GPE"}
 LEADER_NOUNS = {"chief", "leader", "commander", "head", "founder", "emir", "chairman", "spokesman", "president"}
 MEMBER_NOUNS = {"member", "fighter", "militant", "operative", "commander", "soldier"}
@@ -155,7 +160,12 @@ def _aliases(doc: Doc):
             short, long_form = sorted((first, second), key=lambda e: (len(e), len(e.text)))
             if _short_form(short) and len(long_form) > len(short):
                 yield RelationMention(short, long_form, "ALIAS_OF", 0.9)
-        elif between.lstrip("([, ") in {"also known as", "known as", "aka", "a.k.a."}:
+    for i, first in enumerate(ents):
+        # the next name of an actor, past a language named on the way ("ISIL, also known by its ARABIC acronym as
+        # DAESH")
+        second = next((e for e in ents[i + 1:i + 4] if e.label_ in ACTOR_ENTS and e.label_ != "NORP"), None)
+        if first.label_ in ACTOR_ENTS and second is not None and \
+                KNOWN_AS.match(doc[first.end:second.start].text.strip().lower()):
             yield RelationMention(first, second, "ALIAS_OF", 0.8)
             yield RelationMention(second, first, "ALIAS_OF", 0.8)
 
