@@ -4,6 +4,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from . import __version__
+from .components.actors import ACTOR_LABEL, ACTORS_KEY
 from .components.entities import NESTED_KEY
 from .components.event_location import incident_place
 from .records import (Argument, Article, ArticleRecord, Count, DateValue, Entity, Event, EventDate, EventLocation,
@@ -17,8 +18,12 @@ _GRANULARITY_RANK = {"day": 5, "week": 4, "month": 3, "range": 2, "year": 1, "no
 def doc_to_record(doc: Doc, article: Article) -> ArticleRecord:
     sentence_of = _sentence_index(doc)
     entities, entity_ids = [], {}
-    # The flat entities, then the names nested inside them (components/entities.py: nested_names).
-    for ent in [*doc.ents, *doc.spans.get(NESTED_KEY, ())]:
+    # The flat entities, then the names nested inside them (components/entities.py: nested_names), then the
+    # nominal actors ("THE GUERRILLAS", "60 civilians"; components/actors.py), labelled ACTOR as the gold
+    # annotates them: events and relations link them.
+    for ent in [*doc.ents, *doc.spans.get(NESTED_KEY, ()), *doc.spans.get(ACTORS_KEY, ())]:
+        if ent.label_ == ACTOR_LABEL and (ent.start, ent.end) in entity_ids:
+            continue
         entity_id = f"T{len(entities) + 1}"
         entity_ids.setdefault((ent.start, ent.end), entity_id)
         entities.append(Entity(

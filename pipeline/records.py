@@ -73,7 +73,7 @@ class Place(_Record):
 class Entity(_Record):
     id: str
     text: str
-    label: str = Field(..., description="OntoNotes label as the base model uses it, or WEAPON")
+    label: str = Field(..., description="OntoNotes label as the base model uses it, WEAPON, or ACTOR (a nominal actor)")
     start: int
     end: int
     sentence: int

@@ -179,6 +179,19 @@ def test_records_carry_the_names_nested_in_longer_entities(nlp):
     assert len({e.id for e in record.entities}) == len(record.entities)
 
 
+def test_records_carry_the_nominal_actors_that_events_and_relations_link(nlp):
+    from pipeline.doc_to_record import doc_to_record
+    from pipeline.ingest import ArticleLimits, make_article
+
+    text = "Heavily armed guerrillas attacked a police post in Cuzco, and members of the Red Path killed two guards."
+    record = doc_to_record(nlp(text), make_article(text, "t", ArticleLimits(), article_id="t"))
+    actors = {e.id: e for e in record.entities if e.label == "ACTOR"}
+    assert any("guerrillas" in e.text for e in actors.values())
+    perpetrators = [a for event in record.events for a in event.arguments if a.role == "perpetrator"]
+    assert any(a.entity in actors for a in perpetrators)  # the argument links the actor's entity
+    assert len({(e.start, e.end, e.label) for e in record.entities}) == len(record.entities)
+
+
 def test_an_organisation_wrapped_over_two_lines_stays_whole():
     from spacy.lang.en import English
     from spacy.tokens import Span
