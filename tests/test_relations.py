@@ -215,3 +215,14 @@ def test_the_linker_does_not_give_a_pair_the_rules_linked_another_label(annotate
     doc = annotate("The sanctions target trade that benefits ISIL, also known by its Arabic acronym as DAESH.")
     labels = {label for head, label, tail in _relations(doc) if {head, tail} == {"ISIL", "DAESH"}}
     assert labels == {"ALIAS_OF"}
+
+
+def test_the_people_a_group_is_identified_as_are_its_members(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["Foreign", "mercenaries", "\n", "identified", "as", "Tom", "Dale", ",", "Rob", "Kerr", "and", "Ian", "Moss",
+             "entered", "Peru", "."]
+    doc = hand_parsed(words, [13] * len(words), ["dep"] * len(words), ents=[(5, 7, "PERSON"), (8, 10, "PERSON"),
+                      (11, 13, "PERSON"), (14, 15, "GPE")], actors=[(0, 2)])
+    relations = _relations(news_relations(doc))
+    assert {(name, "MEMBER_OF", "Foreign mercenaries") for name in ("Tom Dale", "Rob Kerr", "Ian Moss")} <= relations

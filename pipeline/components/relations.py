@@ -4,7 +4,7 @@
 - LEADER_OF: "TTP chief Noor Wali Mehsud", "Mehsud, the leader of TTP", "UN SECRETARY GENERAL JAVIER PEREZ"
   (a group's name, then the words of a title that heads it, then a person; a place's name, then the title of
   who governs it: "ANTIOQUIA DEPARTMENT GOVERNOR X"); the ruler a regime is named after ("the Asad regime");
-- MEMBER_OF: "X, a member of Y"; a group's name, then only a rank, then a person ("ARMY COLONEL X"); and a
+- MEMBER_OF: "X, a member of Y"; the people a group is "identified as"; a group's name, then only a rank, then a person ("ARMY COLONEL X"); and a
   nominal actor that is members of a group it names ("MEMBERS OF THE FMLN", "ISIL terrorists");
 - FIGHTING_AGAINST: an event's organised perpetrator against its victim or target
   organisation or state, and "X fights / wages war on / defeats / kills Y", where X and Y are names or
@@ -78,7 +78,7 @@ class RelationMention:
 def news_relations(doc: Doc) -> Doc:
     found: dict[tuple, RelationMention] = {}
     for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_rulers(doc),
-                    *_members_of_groups(doc),
+                    *_members_of_groups(doc), *_named_members(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
@@ -144,6 +144,31 @@ def _members_of_groups(doc: Doc):
         groups += [_ent_of(doc, t) for t in doc[max(0, actor.start - 1):actor.end] if t.i < actor.root.i]
         for group in {g for g in groups if g is not None and g.label_ == "ORG"}:
             yield RelationMention(actor, group, "MEMBER_OF", 0.6)
+
+
+MEMBER_LIST_CUES = (("identified", "as"), ("namely",), ("named", "as"))
+
+
+def _named_members(doc: Doc):
+    """The people a group is said to be, named in a list after it: "BRITISH AND ISRAELI MERCENARIES IDENTIFIED AS
+    JOHN OWEN, DAVE TOMKINS AND P. ATHERTON", "the hostages, namely X and Y"."""
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    groups = [*(e for e in doc.ents if e.label_ == "ORG"), *doc.spans.get(ACTORS_KEY, ())]
+    for group in groups:
+        after = [t for t in doc[group.end:group.end + 6] if not t.is_space]  # wire copy breaks lines anywhere
+        after = after[1:] if after and after[0].text == "," else after
+        cue = next((c for c in MEMBER_LIST_CUES if [t.lower_ for t in after[:len(c)]] == list(c)), None)
+        if cue is None:
+            continue
+        start = after[len(cue) - 1].i + 1
+        listed = []
+        for person in (p for p in people if p.start >= start):
+            between = {t.lower_ for t in doc[listed[-1].end if listed else start:person.start] if not t.is_space}
+            if between - {",", "and"}:
+                break
+            listed.append(person)
+        for person in listed:
+            yield RelationMention(person, group, "MEMBER_OF", 0.6)
 
 
 def _aliases(doc: Doc):
