@@ -428,31 +428,31 @@ def test_a_district_of_the_story_is_not_a_namesake_city_abroad():
     assert gazetteer.resolve("SALVADOR DISTRICT", ["BR"]).country_code == "BR"
 
 
+def _reported_from(annotate, dateline_town, story):
+    """The event locations of a wire report filed in ``dateline_town`` whose story is ``story``."""
+    return _event_locations(annotate, f"{dateline_town}, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\n{story}")[1]
+
+
 def test_the_town_that_names_what_was_struck_places_the_event(annotate):
-    text = ("BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nLAST NIGHT ANOTHER CALI SHOPPING CENTER WAS ATTACKED BY "
-            "TERRORISTS.\n\nLATER, THE GUERRILLAS BLEW UP A SECTION OF THE NEIVA-PITALITO PIPELINE.")
-    _, events = _event_locations(annotate, text)
-    assert events["ATTACKED"].name == "Cali"
-    assert events["BLEW"].name == "Neiva"
+    events = _reported_from(annotate, "BOGOTA", "LAST NIGHT ANOTHER CALI SHOPPING CENTER WAS ATTACKED BY TERRORISTS."
+                            "\n\nLATER, THE GUERRILLAS BLEW UP A SECTION OF THE NEIVA-PITALITO PIPELINE.")
+    assert (events["ATTACKED"].name, events["BLEW"].name) == ("Cali", "Neiva")
     # A town of its own whose name begins with another's is no facility of that town.
-    _, events = _event_locations(annotate, "SAN SALVADOR, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nTHE GUERRILLAS "
-                                           "ATTACKED SAN MIGUEL DE TORO YESTERDAY.")
+    events = _reported_from(annotate, "SAN SALVADOR", "THE GUERRILLAS ATTACKED SAN MIGUEL DE TORO YESTERDAY.")
     assert events["ATTACKED"].name != "San Miguel"
 
 
 def test_a_province_the_gazetteer_lacks_is_the_events_text(annotate):
     # Its name may be a word that is no place alone ("SANTA"): the type word makes it one.
-    text = ("LIMA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nTERRORISTS KILLED 12 PEASANTS IN TWO VILLAGES OF "
-            "SANTA PROVINCE, ANCASH DEPARTMENT.")
-    _, events = _event_locations(annotate, text)
+    events = _reported_from(annotate, "LIMA", "TERRORISTS KILLED 12 PEASANTS IN TWO VILLAGES OF SANTA PROVINCE, "
+                                              "ANCASH DEPARTMENT.")
     assert (events["KILLED"].text, events["KILLED"].name) == ("SANTA PROVINCE", "Ancash")
 
 
 def test_a_named_part_of_a_town_is_in_the_town_it_is_said_to_be_of(annotate):
     # "BELEN" is also a small Colombian town; "OF THE CITY OF CALI" says which is meant.
-    text = ("BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nA BOMB WENT OFF AT A BANK BRANCH IN THE BELEN NEIGHBORHOOD "
-            "OF THE CITY OF CALI LAST NIGHT.")
-    _, events = _event_locations(annotate, text)
+    events = _reported_from(annotate, "BOGOTA", "A BOMB WENT OFF AT A BANK BRANCH IN THE BELEN NEIGHBORHOOD OF THE "
+                                                "CITY OF CALI LAST NIGHT.")
     assert (events["BOMB"].text, events["BOMB"].name) == ("BELEN NEIGHBORHOOD", "Cali")
 
 
