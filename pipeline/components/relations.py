@@ -4,8 +4,9 @@
 - LEADER_OF: "TTP chief Noor Wali Mehsud", "Mehsud, the leader of TTP", "UN SECRETARY GENERAL JAVIER PEREZ"
   (a group's name, then the words of a title that heads it, then a person; a place's name, then the title of
   who governs it: "ANTIOQUIA DEPARTMENT GOVERNOR X"); the ruler a regime is named after ("the Asad regime");
-- MEMBER_OF: "X, a member of Y"; the people a group is "identified as"; a group's name, then only a rank, then a person ("ARMY COLONEL X"); and a
-  nominal actor that is members of a group it names ("MEMBERS OF THE FMLN", "ISIL terrorists");
+- MEMBER_OF: "X, a member of Y", "X IS A MEMBER OF Y"; the people a group is "identified as"; a group's name,
+  then only a rank, then a person ("ARMY COLONEL X"); and a nominal actor that is members of a group it names
+  ("MEMBERS OF THE FMLN", "ISIL terrorists");
 - FIGHTING_AGAINST: an event's organised perpetrator against its victim or target
   organisation or state, and "X fights / wages war on / defeats / kills Y", where X and Y are names or
   nominal actors (the subject of "to defeat" being that of the verb it completes: "The UK stands by Iraq to
@@ -146,6 +147,7 @@ def _members_of_groups(doc: Doc):
             yield RelationMention(actor, group, "MEMBER_OF", 0.6)
 
 
+# Words that introduce the people a group is: "MERCENARIES IDENTIFIED AS X, Y AND Z".
 MEMBER_LIST_CUES = (("identified", "as"), ("namely",), ("named", "as"))
 
 
