@@ -339,7 +339,6 @@ def test_people_the_actors_stage_found_are_struck_as_victims_not_targets(nlp):
     assert not any(role == "target" for role, _ in roles)
 
 
-
 @pytest.mark.parametrize("text,owner", [
     ("Rebels attacked the residence of Senator Jorge Alvarado in Quito on Monday.", "Jorge Alvarado"),
     ("Gunmen set fire to Mayor Lucia Ferrandez's car outside the town hall.", "Lucia Ferrandez"),

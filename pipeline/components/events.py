@@ -288,7 +288,7 @@ def _struck_facilities(preposition: Token) -> Iterator[Token]:
     for obj in preposition.children:
         if obj.dep_ == "pobj":
             near = obj.lower_ in {"front", "vicinity"}  # "IN FRONT OF X", "IN THE VICINITY OF X"
-            yield from (c for c in (_objects(obj, {"of"}) if near else [obj]) if _facility(c))
+            yield from (c for c in (prepositional_objects(obj, {"of"}) if near else [obj]) if _facility(c))
 
 
 def _struck_through(verb: Token, prepositions: set[str]) -> Iterator[Token]:
@@ -298,7 +298,7 @@ def _struck_through(verb: Token, prepositions: set[str]) -> Iterator[Token]:
             yield from _struck_facilities(p)
 
 
-def _objects(token: Token, prepositions: set[str]) -> list[Token]:
+def prepositional_objects(token: Token, prepositions: set[str]) -> list[Token]:
     """The objects of the prepositions in ``prepositions`` that hang off ``token``: "DAMAGE [TO] OVER 20 STORES"."""
     return [c for p in token.children if p.dep_ == "prep" and p.lower_ in prepositions for c in p.children
             if c.dep_ == "pobj"]
@@ -398,7 +398,7 @@ def _outcomes(doc: Doc, sentence: Span) -> Iterator[tuple[str, Span]]:
             subject = "nsubj" if lemma in {"die", "perish"} else "nsubjpass"
             affected = [c for c in word.children if c.dep_ in {subject, "dobj"}]
         elif word.pos_ == "NOUN" and lemma == "damage":
-            affected = _objects(word, {"to"})
+            affected = prepositional_objects(word, {"to"})
         else:
             continue
         if _only_asked(word):
@@ -453,10 +453,9 @@ def _participants(doc: Doc, trigger: Token):
                 agents.append(child)
             elif child.dep_ in {"dobj", "nsubjpass"}:
                 patients.append(child)
-            elif child.dep_ == "agent":
-                agents.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ == "prep" and child.lower_ in STRUCK_AT_PREPS and event_type in STRUCK_WHERE_IT_HAPPENS:
                 patients.extend(_struck_facilities(child))
+        agents.extend(_by_agents(trigger))  # "WAS KIDNAPPED BY X"
         if not agents and trigger.dep_ == "conj" and trigger.head.pos_ == "VERB":
             # "GUERRILLAS KILLED A PEASANT AND BURNED A TANK TRUCK": the second verb shares the subject
             agents.extend(c for c in trigger.head.children if c.dep_ == "nsubj")
@@ -515,9 +514,9 @@ def _participants(doc: Doc, trigger: Token):
                 and head.lemma_.lower() in PLACING_VERBS:  # "A BOMB WAS THROWN AT THE MARVIN SODA SHOP"
             patients.extend(_struck_through(head, PLACED_AT_PREPS))
         if event_type == "ARSON":  # "SET FIRE TO THE TOWN HALL": "to" on the noun, or on the verb
-            patients.extend(_objects(trigger, {"to"}))
+            patients.extend(prepositional_objects(trigger, {"to"}))
             if head.lemma_.lower() == "set":
-                patients.extend(_objects(head, {"to"}))
+                patients.extend(prepositional_objects(head, {"to"}))
     agents, patients = _resolved(trigger, agents), _resolved(trigger, patients)
     # a dateline's words or a section label ("-- [EXCERPTS] THE EXTRADITABLES CLAIMED ...") take no part
     agents = [t for t in agents if not in_boilerplate(doc, doc[t.i:t.i + 1])]
@@ -555,7 +554,7 @@ def _owners(target: Span) -> list[Span]:
     root = target.root
     if root.lemma_.lower() not in PERSONAL_PROPERTY_NOUNS and root.lower_ not in PERSONAL_PROPERTY_NOUNS:
         return []
-    owners = [c for c in root.children if c.dep_ == "poss"] + _objects(root, {"of"})
+    owners = [c for c in root.children if c.dep_ == "poss"] + prepositional_objects(root, {"of"})
     people = []
     for token in (t for owner in owners for t in (owner, *_conjuncts(owner))):
         for named in _named_by_apposition(token):
@@ -574,10 +573,10 @@ def _groups_of(perpetrator: Span) -> list[Span]:
         return []
     root = perpetrator.root
     # the collective noun and the people it is made of: "A GROUP [OF REBELS] BELONGING TO ..."
-    heads = [root, *(o for o in _objects(root, {"of"}) if o.i < perpetrator.end)]
-    objects = [o for h in heads for o in _objects(h, {"of"})]
+    heads = [root, *(o for o in prepositional_objects(root, {"of"}) if o.i < perpetrator.end)]
+    objects = [o for h in heads for o in prepositional_objects(h, {"of"})]
     objects += [o for h in heads for verb in h.children if verb.dep_ == "acl" and verb.lemma_.lower() == "belong"
-                for o in _objects(verb, {"to"})]
+                for o in prepositional_objects(verb, {"to"})]
     groups = []
     for token in objects:
         span = _mention(doc, token)
@@ -633,7 +632,7 @@ def _identified(doc: Doc, sentence: Span) -> Iterator[tuple[str, Span]]:
             "perpetrator" if words & IDENTIFIED_PERPETRATOR_WORDS else None
         if role is None:
             continue
-        for name in (t for o in _objects(verb, {"as"}) for t in (o, *_conjuncts(o))):
+        for name in (t for o in prepositional_objects(verb, {"as"}) for t in (o, *_conjuncts(o))):
             span = _mention(doc, name)
             if span is not None and span.label_ == "PERSON":
                 yield role, span
@@ -676,7 +675,7 @@ def _held_responsible(trigger: Token) -> list[Token]:
                 for c in p.children if c.dep_ == "pobj"]  # attributed it to X, blamed it on X
     if trigger.dep_ == "nsubj" and head.lemma_.lower() == "be":  # "THE ATTACK WAS THE WORK OF X"
         return [o for c in head.children if c.dep_ == "attr" and c.lemma_.lower() == "work"
-                for o in _objects(c, {"of"})]
+                for o in prepositional_objects(c, {"of"})]
     return []
 
 
@@ -796,7 +795,6 @@ def _mention(doc: Doc, token: Token) -> Optional[Span]:
             start = chunk.start + (1 if chunk[0].dep_ == "det" else 0)
             return Span(doc, start, _with_members(token, chunk.end), label="NOUN") if start < chunk.end else None
     return None
-
 
 
 def _with_members(token: Token, end: int) -> int:

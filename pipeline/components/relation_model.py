@@ -248,6 +248,24 @@ def _aligned(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return (span.start_char, span.end_char) if span is not None else (start, end)
 
 
+def with_new_links(kept: list[RelationMention], found: Iterable[RelationMention]) -> list[RelationMention]:
+    """The relations an earlier stage set, then each one found that they do not have. A pair they link keeps its
+    label: it is not also two sides, or a member of its alias ("ISIL, also known as DAESH" fighting DAESH), as
+    one label per pair decodes the linker's own; the other direction of the same label may still be added."""
+    def ends(r: RelationMention) -> tuple[tuple[int, int], tuple[int, int]]:
+        return (r.head.start, r.head.end), (r.tail.start, r.tail.end)
+
+    label_of = {frozenset(ends(r)): r.label for r in kept}
+    seen = {(*ends(r), r.label) for r in kept}
+    relations = list(kept)
+    for mention in found:
+        if label_of.get(frozenset(ends(mention)), mention.label) == mention.label \
+                and (*ends(mention), mention.label) not in seen:
+            relations.append(mention)
+            seen.add((*ends(mention), mention.label))
+    return relations
+
+
 class RelationLinker(PairClassifier):
     default_labels = RELATION_LABELS
 
@@ -279,18 +297,9 @@ class RelationLinker(PairClassifier):
             candidates = [m for m in candidates if m.label == best[(min(m.head.start, m.tail.start),
                                                                     max(m.head.start, m.tail.start))].label]
         found = {(m.head.start, m.tail.start, m.label): m for m in candidates}
-        relations = self._kept(doc, instances, probabilities) if self.keep_existing else []
-        seen = {(r.head.start, r.head.end, r.tail.start, r.tail.end, r.label) for r in relations}
-        # A pair the earlier stage linked keeps its label: the same pair is not also two sides, or a member of
-        # its alias ("ISIL, also known as DAESH" fighting DAESH), as one label per pair decodes the linker's own.
-        labelled = {frozenset({(r.head.start, r.head.end), (r.tail.start, r.tail.end)}): r.label for r in relations}
-        for mention in sorted(found.values(), key=lambda m: (m.head.start, m.tail.start, m.label)):
-            pair = frozenset({(mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)})
-            if labelled.get(pair, mention.label) != mention.label:
-                continue
-            if (mention.head.start, mention.head.end, mention.tail.start, mention.tail.end, mention.label) not in seen:
-                relations.append(mention)
-        doc._.relations = relations
+        kept = self._kept(doc, instances, probabilities) if self.keep_existing else []
+        doc._.relations = with_new_links(kept, sorted(found.values(), key=lambda m: (m.head.start, m.tail.start,
+                                                                                    m.label)))
 
     def _kept(self, doc: Doc, instances: list[Instance], probabilities: numpy.ndarray) -> list[RelationMention]:
         """The relations an earlier stage set (the rules'), each with this model's calibrated

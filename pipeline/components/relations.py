@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 from ..normalize.actors import is_title_word
 from .actors import ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
 from .entities import NESTED_KEY
+from .events import prepositional_objects
 
 # What joins two names of one actor: "ISIL, also known by its Arabic acronym as DAESH", "X (Arabic: ...), also known
 # as Y", "aka".
@@ -213,21 +214,17 @@ def _leaders_and_members(doc: Doc):
             root.head.lemma_ == "be" else []
         for token in (*root.children, root.head, *said):
             if token.lower_ == "one":  # "VICTOR POLAY, ONE OF THE MRTA'S LEADERS"
-                token = next(iter(_of_objects(token)), token)
+                token = next(iter(prepositional_objects(token, {"of"})), token)
             noun = token.lemma_.lower()
             if token.i in range(person.start, person.end) or noun not in LEADER_NOUNS | MEMBER_NOUNS:
                 continue
             label = "LEADER_OF" if noun in LEADER_NOUNS else "MEMBER_OF"
-            objects = _of_objects(token)
             candidates = (*token.children, *(c for p in token.children if p.dep_ == "prep" for c in p.children),
-                          *(c for o in objects for c in (*o.conjuncts, *_of_objects(o))))
+                          *(c for o in prepositional_objects(token, {"of"})
+                            for c in (*o.conjuncts, *prepositional_objects(o, {"of"}))))
             for org in dict.fromkeys(_ent_of(doc, t) for t in candidates):
                 if org is not None and org.label_ == "ORG":
                     yield RelationMention(person, org, label, 0.7)
-
-
-def _of_objects(token) -> list:
-    return [c for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children if c.dep_ == "pobj"]
 
 
 def _event_enemies(doc: Doc):
@@ -249,8 +246,7 @@ def _verb_relations(doc: Doc):
             label = "FIGHTING_AGAINST" if lemma in FIGHT_VERBS or launched else "ALLIED_WITH"
             subjects = [_actor_of(doc, c) for c in _subjects(token)]
             objects = [] if launched else [_actor_of(doc, c) for c in token.children if c.dep_ == "dobj"]
-            objects += [_actor_of(doc, g) for c in token.children if c.dep_ == "prep" and c.lower_ in
-                        {"with", "on", "against", "to"} for g in c.children if g.dep_ == "pobj"]
+            objects += [_actor_of(doc, g) for g in prepositional_objects(token, {"with", "on", "against", "to"})]
             objects += [_actor_or_owner(doc, g) for c in token.children if c.dep_ == "dobj" for p in c.children
                         if p.dep_ == "prep" and p.lower_ in {"on", "against"} for g in p.children]
             for head in subjects:
