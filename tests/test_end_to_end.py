@@ -114,9 +114,9 @@ def test_incidents_only_reports_the_events_the_event_filter_keeps(tmp_path):
     assert runner.invoke(app, ["run", str(articles), "--out", str(incidents), "--incidents-only"]).exit_code == 0
     assert INCIDENTS_ONLY_ENV not in os.environ  # set for the run only
     kabul, speech = _read(every)
-    # Every event is reported, each with the filter's confidence; the statement about past attacks is unlikely
-    # to be an incident of its own.
-    assert [e["type"] for e in kabul["events"]] == ["BOMBING"] and kabul["events"][0]["confidence"] > 0.5
-    assert [e["trigger"]["text"] for e in speech["events"]] == ["attacks"] and speech["events"][0]["confidence"] < 0.3
+    # Every event is reported, each with the filter's confidence: the bombing above the shipped threshold (0.3),
+    # the statement about past attacks, unlikely to be an incident of its own, well below it.
+    assert [e["type"] for e in kabul["events"]] == ["BOMBING"] and kabul["events"][0]["confidence"] > 0.4
+    assert [e["trigger"]["text"] for e in speech["events"]] == ["attacks"] and speech["events"][0]["confidence"] < 0.2
     kabul, speech = _read(incidents)
     assert [e["type"] for e in kabul["events"]] == ["BOMBING"] and speech["events"] == []

@@ -1,5 +1,6 @@
 import pytest
 import spacy
+from spacy.language import Language
 
 from pipeline.components.event_filter import EventFilter, event_features, probability
 from pipeline.components.events import EventArgument, EventMention
@@ -78,3 +79,42 @@ def test_training_overfits_a_small_set_and_picks_the_threshold_that_keeps_the_in
     settings = {"folds": 2, "l2": 0.1, "epochs": 500, "learn_rate": 1.0, "min_count": 1, "thresholds": [0.5]}
     threshold, sweep = choose_threshold(documents, settings)
     assert threshold == 0.5 and sweep[0.5] == 100.0 > sweep[0.0]
+
+
+
+@Language.factory("test_mark_fold", default_config={"fold": ""})
+def make_fold_mark(nlp, name, fold):
+    def mark(doc):
+        doc.user_data["fold"] = fold
+        return doc
+    return mark
+
+
+def test_with_fold_pipelines_each_document_goes_through_the_one_that_held_it_out(tmp_path, monkeypatch):
+    """Cross-fitting: the filters learn from what an event extractor finds on documents it did not learn."""
+    from pipeline import language
+    from pipeline.training.event_filter import fold_pipelines, through_pipeline
+
+    models = tmp_path / "models"
+    (models / "ner").mkdir(parents=True)
+    (models / "events").mkdir()
+    folds = tmp_path / "folds"
+    for k in range(2):
+        (folds / str(k)).mkdir(parents=True)
+    (folds / "train-0").mkdir()  # training output beside the extractors is not one of them
+    monkeypatch.setattr(language, "MODELS_DIR", models)
+
+    def build(models_dir):
+        assert (models_dir / "ner").resolve() == (models / "ner").resolve()  # the other models are the shipped ones
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")  # doc_to_record reads sentences
+        nlp.add_pipe("test_mark_fold", config={"fold": (models_dir / "events").resolve().name})
+        return nlp
+
+    pipelines = fold_pipelines(build, folds)
+    documents = {f"d{i}": (f"Text number {i} .", []) for i in range(5)}
+    seen = [(doc_id, doc.text, doc.user_data["fold"]) for doc_id, doc, _, _ in through_pipeline(pipelines, documents)]
+    # in the documents' order; extractor 0 held out documents 1 and 3 (the second of each pair), extractor 1 the rest
+    assert seen == [(f"d{i}", f"Text number {i} .", "01"[i % 2 == 0]) for i in range(5)]
+    with pytest.raises(ValueError):
+        fold_pipelines(build, models)  # no extractors 0 ... n-1 there

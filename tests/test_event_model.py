@@ -138,6 +138,17 @@ def test_holdout_split_and_dev_documents_left_out_of_brat_training(blank_nlp, tm
     assert [d.user_data["doc_id"] for d in kept] == ["re3d-x"]
 
 
+def test_fold_offsets_hold_out_disjoint_folds_that_cover_every_document(blank_nlp, tmp_path):
+    rows = [{"docid": f"DEV-MUC3-{i:04d}", "doctext": f"text {i}", "templates": []} for i in range(1, 8)]
+    path = tmp_path / "train.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    folds = [[d.user_data["doc_id"][-1] for d in muc4_docs(blank_nlp, path, holdout_every=3, part="heldout",
+                                                           holdout_offset=k)] for k in range(3)]
+    assert folds == [["3", "6"], ["2", "5"], ["1", "4", "7"]]  # offset 0 is the usual every-third document
+    trained_on = [d.user_data["doc_id"][-1] for d in muc4_docs(blank_nlp, path, holdout_every=3, holdout_offset=1)]
+    assert trained_on == ["1", "3", "4", "6", "7"]
+
+
 def test_event_templates_use_the_scored_roles_only(blank_nlp):
     from pipeline.components.events import EventArgument, EventMention
 

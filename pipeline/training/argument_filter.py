@@ -4,7 +4,9 @@
         [--paths.muc4_train ../shared/data/muc4/gtt/train.jsonl]
 
 Every MUC-4 train document goes through the shipped pipeline, incidents only (the event filter drops the
-events it does not take for incidents; the trained extractor adds its fillers), without an argument filter.
+events it does not take for incidents; the trained extractor adds its fillers), without an argument filter; with
+``--paths.event_folds DIR``, each document's fillers come from an event extractor that did not learn it
+(``training.event_filter.fold_pipelines``).
 Each perpetrator, target, victim and weapon of an event that the MUC-4 metric's optimal alignment pairs with a
 gold template gives its features, as the filter will see them, and a label: 1 when it matches one of that
 template's fillers (the scorer's own matching), else 0. The fillers of events aligned with no template are
@@ -18,6 +20,7 @@ new text; the labels, read only off aligned events, do not depend on that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -27,7 +30,7 @@ from ..components.argument_filter import argument_features
 from ..components.event_filter import probability
 from ..evaluation.muc4 import Template, best_alignment, make_template, read_gtt, score_corpus, scored_argument, \
     slot_mention
-from .event_filter import held_out_weights, read_config, ship_filter, sweep_thresholds, through_pipeline
+from .event_filter import fold_pipelines, held_out_weights, read_config, ship_filter, sweep_thresholds, through_pipeline
 
 FEATURES_KEY = "news_argument_filter_features"
 
@@ -95,8 +98,9 @@ def document_rows(record, features: dict, gold: list[Template]) -> list[tuple[st
     return rows
 
 
-def collect(nlp: Language, documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
-    nlp.add_pipe("news_argument_filter_features", before="news_casualties")
+def collect(nlp: Language | Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
+    for one in [nlp] if isinstance(nlp, Language) else nlp:
+        one.add_pipe("news_argument_filter_features", before="news_casualties")
     return [TrainingDocument(doc_id, document_rows(record, doc.user_data[FEATURES_KEY], gold), gold)
             for doc_id, doc, record, gold in through_pipeline(nlp, documents)]
 
@@ -124,7 +128,8 @@ def main() -> None:
     config, settings, output = read_config("train the argument filter on MUC-4 train")
     from ..language import ARGUMENT_FILTER, TRAINED_COMPONENTS, build_pipeline
 
-    nlp = build_pipeline(trained=tuple(c for c in TRAINED_COMPONENTS if c != ARGUMENT_FILTER), incidents_only=True)
+    nlp = fold_pipelines(partial(build_pipeline, trained=tuple(c for c in TRAINED_COMPONENTS if c != ARGUMENT_FILTER),
+                                 incidents_only=True), config["paths"].get("event_folds"))
     documents = collect(nlp, read_gtt(Path(config["paths"]["muc4_train"])))
     ship_filter(documents, settings, choose_threshold, "news_argument_filter", "argument_filter", "fillers", output)
 

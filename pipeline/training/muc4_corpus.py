@@ -88,17 +88,25 @@ def muc4_stages(raw_path: Optional[Path]) -> dict[str, list[str]]:
 
 
 def muc4_docs(nlp: Language, gtt_path: Path, raw_path: Optional[Path] = None, holdout_every: int = 0,
-              part: str = "train", limit: int = 0) -> list[Doc]:
-    """MUC-4 documents; with ``holdout_every=n`` every n-th one is the "heldout" part, the rest "train"."""
+              part: str = "train", limit: int = 0, holdout_offset: int = 0) -> list[Doc]:
+    """MUC-4 documents; with ``holdout_every=n`` every n-th one is the "heldout" part, the rest "train"
+    (``is_held_out``)."""
     stages = muc4_stages(raw_path)
     docs = []
     for index, row in enumerate(read_jsonl(Path(gtt_path))):
-        held_out = holdout_every > 0 and index % holdout_every == holdout_every - 1
+        held_out = is_held_out(index, holdout_every, holdout_offset)
         if part == "all" or (part == "heldout") == held_out:
             docs.append(gtt_row_to_doc(nlp, row, stages.get(row["docid"])))
             if limit and len(docs) >= limit:
                 break
     return docs
+
+
+def is_held_out(index: int, holdout_every: int, holdout_offset: int = 0) -> bool:
+    """Whether the ``index``-th MUC-4 training document is held out: every ``holdout_every``-th one, the last of
+    each run of ``holdout_every`` (offset 0) or the one ``holdout_offset`` places before it, so that offsets 0 to
+    n - 1 hold out n disjoint folds (the event extractors of ``make train-events-folds``)."""
+    return holdout_every > 0 and index % holdout_every == (holdout_every - 1 - holdout_offset) % holdout_every
 
 
 def annotation_docs(nlp: Language, annotations: Path, split: str, exclude_ids: Iterable[str] = ()) -> list[Doc]:
@@ -127,13 +135,14 @@ def examples_from(nlp: Language, docs: Iterable[Doc]) -> Iterator[Example]:
 @registry.readers("news.muc4_corpus.v1")
 def create_muc4_reader(gtt_path: str, raw_path: Optional[str] = None, annotations: Optional[str] = None,
                        annotation_split: str = "train", exclude_docs_in: Optional[str] = None,
-                       holdout_every: int = 0, part: str = "train",
-                       limit: int = 0) -> Callable[[Language], Iterator[Example]]:
+                       holdout_every: int = 0, part: str = "train", limit: int = 0,
+                       holdout_offset: int = 0) -> Callable[[Language], Iterator[Example]]:
     """MUC-4 documents (``part`` train, heldout or all) plus, for the train part, the gold brat documents
     of ``annotation_split``, minus any brat document that is a MUC-4 document of ``exclude_docs_in``."""
 
     def read(nlp: Language) -> Iterator[Example]:
-        docs = muc4_docs(nlp, Path(gtt_path), Path(raw_path) if raw_path else None, holdout_every, part, limit)
+        docs = muc4_docs(nlp, Path(gtt_path), Path(raw_path) if raw_path else None, holdout_every, part, limit,
+                         holdout_offset)
         if annotations and part != "heldout":
             docs += annotation_docs(nlp, Path(annotations), annotation_split,
                                     gtt_doc_ids(Path(exclude_docs_in) if exclude_docs_in else None))

@@ -60,12 +60,14 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--gtt", type=Path, required=True, help="MUC-4 train in GTT's form")
     parser.add_argument("--holdout-every", type=int, default=10)
+    parser.add_argument("--holdout-offset", type=int, default=0, help="which fold is held out (muc4_corpus.is_held_out)")
     parser.add_argument("--gpu-id", type=int, default=-1, help="run the model on this GPU (default: CPU)")
     args = parser.parse_args()
     if args.gpu_id >= 0:
         spacy.require_gpu(args.gpu_id)
     nlp = spacy.load(args.model)
-    held_out = muc4_docs(nlp, args.gtt, holdout_every=args.holdout_every, part="heldout")
+    held_out = muc4_docs(nlp, args.gtt, holdout_every=args.holdout_every, part="heldout",
+                         holdout_offset=args.holdout_offset)
     best, before, after = tune(nlp, held_out)
     nlp.meta.setdefault("performance", {})["muc4_heldout_train_f1"] = after
     nlp.meta["muc4_tuning"] = {"heldout_documents": len(held_out), "f1_before": before, "f1_after": after,
