@@ -113,7 +113,8 @@ def test_with_fold_pipelines_each_document_goes_through_the_one_that_held_it_out
 
     pipelines = fold_pipelines(build, folds)
     documents = {f"d{i}": (f"Text number {i} .", []) for i in range(5)}
-    seen = [(doc_id, doc.text, doc.user_data["fold"]) for doc_id, doc, _, _ in through_pipeline(pipelines, documents)]
+    seen = [(doc_id, doc.text, doc.user_data["fold"])
+            for doc_id, doc, _, _ in through_pipeline(pipelines, documents)]
     # in the documents' order; extractor 0 held out documents 1 and 3 (the second of each pair), extractor 1 the rest
     assert seen == [(f"d{i}", f"Text number {i} .", "01"[i % 2 == 0]) for i in range(5)]
     with pytest.raises(ValueError):

@@ -328,17 +328,23 @@ def _type_blind_pairs(pred: Sequence[Template], gold: Sequence[Template]) -> lis
     return [(int(i), int(j)) for i, j in zip(rows, cols) if shared[i, j] > 0]
 
 
-def score_corpus(predictions: dict[str, list[Template]], gold: dict[str, list[Template]]) -> dict:
-    """Micro-averaged P/R/F1 per slot and overall, plus incident-type accuracies."""
+def score_corpus(predictions: dict[str, list[Template]], gold: dict[str, list[Template]],
+                 interval: bool = False) -> dict:
+    """Micro-averaged P/R/F1 per slot and overall, plus incident-type accuracies; with ``interval``, a bootstrap
+    interval of the micro-F1 over documents (``f1_interval``)."""
     unknown = sorted(set(predictions) - set(gold))
     if unknown:
         raise ValueError(f"{len(unknown)} predicted documents are not in the gold, e.g. {unknown[:3]}")
     totals = {slot: SlotCounts() for slot in SLOTS}
     typed_pairs = typed_correct = type_sets_correct = 0
+    document_totals = []
     for docid, gold_templates in gold.items():
         pred_templates = predictions.get(docid, [])
+        document = SlotCounts()
         for slot, counts in score_document(pred_templates, gold_templates).items():
             totals[slot].add(counts)
+            document.add(counts)
+        document_totals.append(document)
         for i, j in _type_blind_pairs(pred_templates, gold_templates):
             typed_pairs += 1
             typed_correct += pred_templates[i].incident_type in gold_templates[j].types()
@@ -351,7 +357,7 @@ def score_corpus(predictions: dict[str, list[Template]], gold: dict[str, list[Te
     role_fillers = SlotCounts()
     for role in ROLES:
         role_fillers.add(totals[role])
-    return {
+    report = {
         "documents": len(gold),
         "micro_avg": overall.report(),
         "per_slot": {slot: totals[slot].report() for slot in SLOTS},
@@ -361,23 +367,19 @@ def score_corpus(predictions: dict[str, list[Template]], gold: dict[str, list[Te
             "aligned_pairs": typed_pairs},
         "document_type_set_accuracy": round(100 * type_sets_correct / len(gold), 2) if gold else None,
     }
+    if interval:
+        report["micro_f1_interval"] = f1_interval(document_totals)
+    return report
 
 
-def f1_interval(predictions: dict[str, list[Template]], gold: dict[str, list[Template]], resamples: int = 1000,
-                level: float = 95.0, seed: int = 0) -> dict:
+def f1_interval(documents: Sequence[SlotCounts], resamples: int = 1000, level: float = 95.0, seed: int = 0) -> dict:
     """A percentile bootstrap interval of the micro-F1 over documents: the documents drawn with replacement,
     each bringing its own counts (its templates are aligned within it, as the metric does)."""
     import numpy as np
 
-    counts = []
-    for docid, gold_templates in gold.items():
-        overall = SlotCounts()
-        for slot_counts in score_document(predictions.get(docid, []), gold_templates).values():
-            overall.add(slot_counts)
-        counts.append((overall.p_num, overall.p_den, overall.r_num, overall.r_den))
-    if not counts:
+    if not documents:
         return {}
-    table = np.array(counts, dtype=float)
+    table = np.array([(d.p_num, d.p_den, d.r_num, d.r_den) for d in documents], dtype=float)
     drawn = table[np.random.default_rng(seed).integers(0, len(table), size=(resamples, len(table)))].sum(axis=1)
     p = np.divide(drawn[:, 0], drawn[:, 1], out=np.zeros(resamples), where=drawn[:, 1] > 0)
     r = np.divide(drawn[:, 2], drawn[:, 3], out=np.zeros(resamples), where=drawn[:, 3] > 0)
@@ -447,9 +449,8 @@ def evaluate_muc4(gold_path: Path, pipeline: str = FULL, pred_path: Optional[Pat
         report.update({"pipeline": pipeline, "components": list(nlp.pipe_names), "device": _device(gpu_id),
                        "docs_per_sec": round(len(texts) / seconds, 2) if seconds else None,
                        "words_per_sec": round(sum(len(t.split()) for t in texts) / seconds) if seconds else None})
-    report.update(score_corpus(predictions, gold_templates))
-    # How far the figure could move on another draw of as many documents: 200 measure it to a few points.
-    report["micro_f1_interval"] = f1_interval(predictions, gold_templates)
+    # With how far the figure could move on another draw of as many documents: 200 measure it to a few points.
+    report.update(score_corpus(predictions, gold_templates, interval=True))
     return report
 
 

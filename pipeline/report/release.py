@@ -54,8 +54,8 @@ TRAINING_DATA: dict[str, TrainingData] = {
                                muc4=("gtt/train.jsonl", "train.jsonl", "gtt/dev.jsonl"),
                                note="as events, with the MiniLM transformer (make train-trf, on a GPU)"),
     "event_filter": TrainingData("configs/event_filter.cfg", (), muc4=("gtt/train.jsonl",),
-                                 note="MUC-4 train (GTT) through the pipeline with the NER above and, for each document, "
-                                      "the event extractor of make train-events-folds that did not learn it; the "
+                                 note="MUC-4 train (GTT) through the pipeline with the NER above and, for each "
+                                      "document, the event extractor of make train-events-folds that did not learn it; the "
                                       "threshold by out-of-fold MUC-4 micro-F1 (5 folds)"),
     "argument_filter": TrainingData("configs/argument_filter.cfg", (), muc4=("gtt/train.jsonl",),
                                     note="MUC-4 train (GTT) through the pipeline, incidents only, with the models "

@@ -30,7 +30,8 @@ from ..components.argument_filter import argument_features
 from ..components.event_filter import probability
 from ..evaluation.muc4 import Template, best_alignment, make_template, read_gtt, score_corpus, scored_argument, \
     slot_mention
-from .event_filter import fold_pipelines, held_out_weights, read_config, ship_filter, sweep_thresholds, through_pipeline
+from .event_filter import (fold_pipelines, held_out_weights, read_config, ship_filter, sweep_thresholds,
+                           through_pipeline)
 
 FEATURES_KEY = "news_argument_filter_features"
 
@@ -98,11 +99,11 @@ def document_rows(record, features: dict, gold: list[Template]) -> list[tuple[st
     return rows
 
 
-def collect(nlp: Language | Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
-    for one in [nlp] if isinstance(nlp, Language) else nlp:
-        one.add_pipe("news_argument_filter_features", before="news_casualties")
+def collect(nlps: Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
+    for nlp in nlps:
+        nlp.add_pipe("news_argument_filter_features", before="news_casualties")
     return [TrainingDocument(doc_id, document_rows(record, doc.user_data[FEATURES_KEY], gold), gold)
-            for doc_id, doc, record, gold in through_pipeline(nlp, documents)]
+            for doc_id, doc, record, gold in through_pipeline(nlps, documents)]
 
 
 def filtered_f1(documents: Sequence[TrainingDocument], probabilities: list[list[list[float]]],
@@ -128,9 +129,9 @@ def main() -> None:
     config, settings, output = read_config("train the argument filter on MUC-4 train")
     from ..language import ARGUMENT_FILTER, TRAINED_COMPONENTS, build_pipeline
 
-    nlp = fold_pipelines(partial(build_pipeline, trained=tuple(c for c in TRAINED_COMPONENTS if c != ARGUMENT_FILTER),
-                                 incidents_only=True), config["paths"].get("event_folds"))
-    documents = collect(nlp, read_gtt(Path(config["paths"]["muc4_train"])))
+    nlps = fold_pipelines(partial(build_pipeline, trained=tuple(c for c in TRAINED_COMPONENTS if c != ARGUMENT_FILTER),
+                                  incidents_only=True), config["paths"].get("event_folds"))
+    documents = collect(nlps, read_gtt(Path(config["paths"]["muc4_train"])))
     ship_filter(documents, settings, choose_threshold, "news_argument_filter", "argument_filter", "fillers", output)
 
 

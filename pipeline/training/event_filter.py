@@ -7,10 +7,10 @@ Every MUC-4 train document goes through the shipped pipeline (the trained stages
 without an event filter). With ``--paths.event_folds DIR`` (``make train-events-folds``: DIR/0 ... DIR/n-1, event
 extractors each trained without one n-th of MUC-4 train), a document's event extractor is the one that did not
 learn it (``fold_pipelines``): the shipped extractor learnt nine tenths of these documents, and its fillers on them
-are far better than on new text (of its targets, 56% right on the documents it learnt, 28% on the tenth it did not),
-so a filter learnt from them keeps too many on new text. Each event the rules found gives its features as the filter will see them
-(right after ``news_events``) and a label: 1 when the MUC-4 metric's optimal alignment pairs the event's
-template with a gold template, else 0. A logistic regression is fitted on them; the threshold is the one
+are far better than on new text (of its targets, 58% right on the documents it learnt, 28% on the tenth it did
+not), so a filter learnt from them keeps too many on new text. Each event the rules found gives its features as
+the filter will see them (right after ``news_events``) and a label: 1 when the MUC-4 metric's optimal alignment
+pairs the event's template with a gold template, else 0. A logistic regression is fitted on them; the threshold is the one
 with the best MUC-4 micro-F1 over out-of-fold predictions (``folds`` folds by document), the templates of the
 events below it dropped. MUC-4 dev is not read.
 """
@@ -53,16 +53,13 @@ def keep_event_features(doc):
     return doc
 
 
-def through_pipeline(nlp: Language | Sequence[Language],
-                     documents: dict[str, tuple[str, list[Template]]]) -> Iterator[tuple]:
-    """(document id, Doc, its ArticleRecord, gold templates) for each MUC-4 document run through ``nlp``, in order;
-    given one pipeline per fold (``fold_pipelines``), each document goes through the one of the fold that held it
-    out."""
+def through_pipeline(nlps: Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> Iterator[tuple]:
+    """(document id, Doc, its ArticleRecord, gold templates) for each MUC-4 document, in order, run through the one
+    pipeline ``fold_pipelines`` made or, given one per fold, through the one of the fold that held it out."""
     from ..doc_to_record import doc_to_record
     from ..ingest import ArticleLimits, make_article
     from .muc4_corpus import is_held_out
 
-    nlps = [nlp] if isinstance(nlp, Language) else list(nlp)
     ids = list(documents)
     folds = [[i for i in range(len(ids)) if len(nlps) == 1 or is_held_out(i, len(nlps), k)] for k in range(len(nlps))]
     docs: dict[int, object] = {}
@@ -77,15 +74,16 @@ def through_pipeline(nlp: Language | Sequence[Language],
         yield doc_id, docs[number], record, documents[doc_id][1]
 
 
-def fold_pipelines(build: Callable[..., Language], event_folds: Optional[Path]) -> Language | list[Language]:
-    """The pipeline ``build(models_dir=...)`` makes, or, with ``event_folds`` (a folder of event extractors 0 ...
+def fold_pipelines(build: Callable[..., Language], event_folds: Optional[Path]) -> list[Language]:
+    """[the pipeline ``build()`` makes], or, with ``event_folds`` (a folder of event extractors 0 ...
     n-1, extractor k trained without the documents ``muc4_corpus.is_held_out(i, n, k)``), one per extractor: the
     shipped models with that extractor in place of models/events (a folder of links beside them)."""
     from ..language import MODELS_DIR
 
     if not event_folds:
-        return build()
-    folds = sorted((p for p in Path(event_folds).iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name))
+        return [build()]
+    folds = sorted((p for p in Path(event_folds).iterdir() if p.is_dir() and p.name.isdigit()),
+                   key=lambda p: int(p.name))
     if [int(p.name) for p in folds] != list(range(len(folds))) or len(folds) < 2:
         raise ValueError(f"{event_folds} should hold event extractors 0 ... n-1 (n >= 2): make train-events-folds")
     links = Path(tempfile.mkdtemp(prefix="news-event-folds-"))
@@ -99,11 +97,11 @@ def fold_pipelines(build: Callable[..., Language], event_folds: Optional[Path]) 
     return pipelines
 
 
-def collect(nlp: Language | Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
-    for one in [nlp] if isinstance(nlp, Language) else nlp:
-        one.add_pipe("news_event_filter_features", after="news_events")
+def collect(nlps: Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
+    for nlp in nlps:
+        nlp.add_pipe("news_event_filter_features", after="news_events")
     collected = []
-    for doc_id, doc, record, gold in through_pipeline(nlp, documents):
+    for doc_id, doc, record, gold in through_pipeline(nlps, documents):
         templates = record_templates(record)
         alignment = best_alignment(templates, gold) if templates and gold else [-1] * len(templates)
         collected.append(TrainingDocument(doc_id, doc.user_data[FEATURES_KEY], [int(j >= 0) for j in alignment],
@@ -213,9 +211,9 @@ def main() -> None:
     config, settings, output = read_config("train the event filter on MUC-4 train")
     from ..language import EVENT_FILTER, TRAINED_COMPONENTS, build_pipeline
 
-    nlp = fold_pipelines(partial(build_pipeline, trained=tuple(c for c in TRAINED_COMPONENTS if c != EVENT_FILTER)),
-                         config["paths"].get("event_folds"))
-    documents = collect(nlp, read_gtt(Path(config["paths"]["muc4_train"])))
+    nlps = fold_pipelines(partial(build_pipeline, trained=tuple(c for c in TRAINED_COMPONENTS if c != EVENT_FILTER)),
+                          config["paths"].get("event_folds"))
+    documents = collect(nlps, read_gtt(Path(config["paths"]["muc4_train"])))
     ship_filter(documents, settings, choose_threshold, "news_event_filter", "event_filter", "events", output)
 
 

@@ -60,7 +60,8 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--gtt", type=Path, required=True, help="MUC-4 train in GTT's form")
     parser.add_argument("--holdout-every", type=int, default=10)
-    parser.add_argument("--holdout-offset", type=int, default=0, help="which fold is held out (muc4_corpus.is_held_out)")
+    parser.add_argument("--holdout-offset", type=int, default=0,
+                        help="which fold is held out (muc4_corpus.is_held_out)")
     parser.add_argument("--gpu-id", type=int, default=-1, help="run the model on this GPU (default: CPU)")
     args = parser.parse_args()
     if args.gpu_id >= 0:
