@@ -53,21 +53,28 @@ def run(
                                              "argument filter keeps; an article left with none takes the trained "
                                              "event extractor's events (a remote "
                                              "--scheduler's workers need NEWS_PIPELINE_INCIDENTS_ONLY=1 themselves)"),
+    events_model: Optional[Path] = typer.Option(
+        None, "--events-model", exists=True, file_okay=False,
+        help="this trained event extractor in place of models/events, e.g. models/events-trf (the transformer "
+             "variant: make train-trf, run from .venv-trf; a remote --scheduler's workers need "
+             "NEWS_PIPELINE_EVENTS_MODEL themselves)"),
 ) -> None:
     """Extract event records from news articles."""
     from tqdm import tqdm
 
     from .ingest import ArticleLimits
-    from .language import INCIDENTS_ONLY_ENV
+    from .language import EVENTS_MODEL_ENV, INCIDENTS_ONLY_ENV
     from .sinks.sql import DatabaseUnavailable
 
     if engine not in ("local", "dask"):
         raise typer.BadParameter(f"unknown engine {engine!r}: use local or dask", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
-    before = os.environ.get(INCIDENTS_ONLY_ENV)
-    if incidents_only:
-        os.environ[INCIDENTS_ONLY_ENV] = "1"  # read where the pipeline is loaded: here and in the worker processes
+    # Read where the pipeline is loaded: here and in the worker processes.
+    settings = {INCIDENTS_ONLY_ENV: "1" if incidents_only else None,
+                EVENTS_MODEL_ENV: str(events_model.resolve()) if events_model else None}
+    before = {name: os.environ.get(name) for name in settings}
+    os.environ.update({name: value for name, value in settings.items() if value is not None})
     common = dict(db_url=db, quarantine_path=quarantine, batch_size=batch_size, batch_chars=batch_chars,
                   limits=ArticleLimits(max_chars=max_chars), run_id=uuid.uuid4().hex, command=" ".join(sys.argv),
                   db_retry_seconds=db_retry_for)
@@ -90,10 +97,11 @@ def run(
         typer.echo("interrupted before the run started; nothing was written. Rerun the same command.", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
     finally:
-        if before is None:
-            os.environ.pop(INCIDENTS_ONLY_ENV, None)
-        else:
-            os.environ[INCIDENTS_ONLY_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     typer.echo(
         f"articles: {summary.articles}  events: {summary.events}  quarantined: {summary.quarantined}  "
         f"duplicates: {summary.duplicates}  already done: {summary.already_done}  "
@@ -156,13 +164,21 @@ def evaluate_muc4(
     pred: Optional[Path] = typer.Option(None, "--pred", help="score templates from JSONL (docid, templates) instead"),
     out: Optional[Path] = typer.Option(None, "--out", help="also write here, keeping other pipelines' entries"),
     gpu_id: int = typer.Option(-1, "--gpu-id", help="run the pipelines on this GPU (default: CPU)"),
+    events_model: Optional[Path] = typer.Option(
+        None, "--events-model", exists=True, file_okay=False,
+        help="full and incidents: this event extractor in place of models/events (models/events-trf: the "
+             "transformer variant); their entries are named e.g. 'incidents+events-trf'"),
 ) -> None:
     """MUC-4 role fillers and incident types with GTT's template metric (micro P/R/F1 per role); prints JSON."""
+    from .evaluation.muc4 import FULL, INCIDENTS
     from .evaluation.muc4 import evaluate_muc4 as run_muc4
     from .evaluation.muc4 import merge_reports
 
+    def entry(name: str) -> str:
+        return f"{name}+{events_model.name}" if events_model and name in (FULL, INCIDENTS) else name
+
     reports = ({str(pred): run_muc4(gold, pred_path=pred)} if pred else
-               {name: run_muc4(gold, name, gpu_id=gpu_id) for name in pipeline})
+               {entry(name): run_muc4(gold, name, gpu_id=gpu_id, events_model=events_model) for name in pipeline})
     typer.echo(json.dumps(merge_reports(reports, out), indent=2))
 
 

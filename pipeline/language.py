@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 import spacy
 from spacy.language import Language
@@ -87,13 +87,22 @@ TRAINED_COMPONENTS: tuple[TrainedComponent, ...] = tuple(
 # NEWS_PIPELINE_INCIDENTS_ONLY=1 (news-pipeline run --incidents-only) makes every pipeline built in the process
 # and its workers report only the events the event filter takes for incidents a coder would record.
 INCIDENTS_ONLY_ENV = "NEWS_PIPELINE_INCIDENTS_ONLY"
+# NEWS_PIPELINE_EVENTS_MODEL names an event extractor to take in place of models/events, in the process and its
+# workers (news-pipeline run --events-model models/events-trf: the transformer variant).
+EVENTS_MODEL_ENV = "NEWS_PIPELINE_EVENTS_MODEL"
 
 
 def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MODELS_DIR,
                    trained: tuple[TrainedComponent, ...] = TRAINED_COMPONENTS,
-                   incidents_only: Optional[bool] = None) -> Language:
+                   incidents_only: Optional[bool] = None, replaced: Optional[Mapping[str, Path]] = None) -> Language:
     """The base model, our components and the trained ones under ``models_dir``. ``incidents_only``
-    (default: $NEWS_PIPELINE_INCIDENTS_ONLY == "1"): the event filter drops the events below its threshold."""
+    (default: $NEWS_PIPELINE_INCIDENTS_ONLY == "1"): the event filter drops the events below its threshold.
+    ``replaced`` names pipeline directories to take in place of some of ``models_dir``'s
+    (``{"events": Path("models/events-trf")}``: the transformer variant, the same pipeline around it; default:
+    $NEWS_PIPELINE_EVENTS_MODEL for "events")."""
+    if replaced is None:
+        replaced = {"events": os.environ[EVENTS_MODEL_ENV]} if os.environ.get(EVENTS_MODEL_ENV) else {}
+    replaced = {name: Path(path) for name, path in replaced.items()}
     nlp = add_news_infixes(spacy.load(base_model))
     add_lemma_fixes(nlp)
     nlp.add_pipe("news_paragraphs", before="parser")
@@ -103,7 +112,9 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
         nlp.add_pipe(name)
     if models_dir is not None:
         for component in trained:
-            path = models_dir / component.directory
+            path = replaced.get(component.directory, models_dir / component.directory)
+            if component.directory in replaced and not path.exists():
+                raise FileNotFoundError(f"no trained pipeline at {path} (to replace models/{component.directory})")
             if not path.exists():
                 continue
             nlp.add_pipe(component.component, name=component.name, source=spacy.load(path),

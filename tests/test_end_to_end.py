@@ -120,3 +120,21 @@ def test_incidents_only_reports_the_events_the_event_filter_keeps(tmp_path):
     assert [e["trigger"]["text"] for e in speech["events"]] == ["attacks"] and speech["events"][0]["confidence"] < 0.2
     kabul, speech = _read(incidents)
     assert [e["type"] for e in kabul["events"]] == ["BOMBING"] and speech["events"] == []
+
+
+def test_run_takes_another_event_extractor_for_the_run_only(tmp_path):
+    from pipeline.language import EVENTS_MODEL_ENV, MODELS_DIR
+
+    articles = write_jsonl(tmp_path / "in.jsonl", [
+        {"id": "kabul", "text": "A suicide bomber killed 12 people at a mosque in Kabul on Friday, police said."}])
+    default, swapped = tmp_path / "default.jsonl", tmp_path / "swapped.jsonl"
+    assert runner.invoke(app, ["run", str(articles), "--out", str(default)]).exit_code == 0
+    # the shipped extractor named explicitly: the pipeline is built again around it, and says the same
+    result = runner.invoke(app, ["run", str(articles), "--out", str(swapped),
+                                 "--events-model", str(MODELS_DIR / "events")])
+    assert result.exit_code == 0, result.output
+    assert EVENTS_MODEL_ENV not in os.environ  # set for the run only
+    assert [r["events"] for r in _read(swapped)] == [r["events"] for r in _read(default)]
+    missing = runner.invoke(app, ["run", str(articles), "--out", str(tmp_path / "x.jsonl"),
+                                  "--events-model", str(tmp_path / "absent")])
+    assert missing.exit_code == 2  # a usage error, before anything is read

@@ -81,6 +81,23 @@ def test_save_and_load_round_trip(trained, tmp_path):
     assert _predictions(loaded) == _predictions(nlp) == _expected()
 
 
+def test_the_pipeline_takes_another_event_extractor_in_place_of_models_events(trained, tmp_path, monkeypatch):
+    """The transformer variant is the shipped pipeline around another extractor (--events-model)."""
+    from pipeline.language import EVENT_FILLERS, EVENTS_MODEL_ENV, build_pipeline
+
+    nlp, _ = trained
+    nlp.to_disk(tmp_path / "tiny")
+    models = tmp_path / "models"  # no trained stage of its own
+    models.mkdir()
+    assert EVENT_FILLERS.name not in build_pipeline(models_dir=models).pipe_names
+    built = build_pipeline(models_dir=models, replaced={"events": tmp_path / "tiny"})
+    assert built.get_pipe(EVENT_FILLERS.name).model.to_bytes() == nlp.get_pipe("news_event_model").model.to_bytes()
+    monkeypatch.setenv(EVENTS_MODEL_ENV, str(tmp_path / "tiny"))  # what run --events-model sets for its workers
+    assert EVENT_FILLERS.name in build_pipeline(models_dir=models).pipe_names
+    with pytest.raises(FileNotFoundError):
+        build_pipeline(models_dir=models, replaced={"events": tmp_path / "absent"})
+
+
 def test_a_document_without_incidents_gets_no_events_and_an_empty_one_works(trained):
     nlp, _ = trained
     assert nlp("The weather was pleasant and the market opened .")._.events == []

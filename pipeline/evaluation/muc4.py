@@ -393,11 +393,12 @@ def f1_interval(documents: Sequence[SlotCounts], resamples: int = 1000, level: f
 RULES, FULL, INCIDENTS = "rules", "full", "incidents"
 
 
-def load_muc4_pipeline(pipeline: str, gpu_id: int = -1):
+def load_muc4_pipeline(pipeline: str, gpu_id: int = -1, events_model: Optional[Path] = None):
     """``rules``: the rule pipeline (no trained stage); ``full``: the shipped pipeline with whatever
     trained stages models/ holds; ``incidents``: the same, reporting only the events its event filter
     takes for incidents (``build_pipeline(incidents_only=True)``); any other value: a trained pipeline
-    directory, run on its own."""
+    directory, run on its own. ``events_model``: for full and incidents, the event extractor to take in
+    place of models/events (models/events-trf: the transformer variant)."""
     if gpu_id >= 0:
         import spacy
 
@@ -407,7 +408,8 @@ def load_muc4_pipeline(pipeline: str, gpu_id: int = -1):
 
         if pipeline == RULES:
             return build_pipeline(models_dir=None)
-        return build_pipeline(incidents_only=pipeline == INCIDENTS)
+        return build_pipeline(incidents_only=pipeline == INCIDENTS,
+                              replaced={"events": events_model} if events_model else {})
     import spacy
 
     return spacy.load(pipeline)
@@ -433,7 +435,8 @@ def predict_templates(nlp, texts: Sequence[str], batch_size: int = 16) -> tuple[
     return templates, seconds
 
 
-def evaluate_muc4(gold_path: Path, pipeline: str = FULL, pred_path: Optional[Path] = None, gpu_id: int = -1) -> dict:
+def evaluate_muc4(gold_path: Path, pipeline: str = FULL, pred_path: Optional[Path] = None, gpu_id: int = -1,
+                  events_model: Optional[Path] = None) -> dict:
     gold = read_gtt(gold_path)
     gold_templates = {docid: templates for docid, (_, templates) in gold.items()}
     report: dict = {"gold": str(gold_path)}
@@ -441,11 +444,13 @@ def evaluate_muc4(gold_path: Path, pipeline: str = FULL, pred_path: Optional[Pat
         report["predictions"] = str(pred_path)
         predictions = read_predictions(pred_path)
     else:
-        nlp = load_muc4_pipeline(pipeline, gpu_id)
+        nlp = load_muc4_pipeline(pipeline, gpu_id, events_model)
         docids = list(gold)
         texts = [gold[docid][0] for docid in docids]
         predicted, seconds = predict_templates(nlp, texts)
         predictions = dict(zip(docids, predicted))
+        if events_model and pipeline in (FULL, INCIDENTS):
+            report["events_model"] = str(events_model)
         report.update({"pipeline": pipeline, "components": list(nlp.pipe_names), "device": _device(gpu_id),
                        "docs_per_sec": round(len(texts) / seconds, 2) if seconds else None,
                        "words_per_sec": round(sum(len(t.split()) for t in texts) / seconds) if seconds else None})

@@ -5,6 +5,7 @@ starts it, and reuses it for every batch it is given.
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from typing import Optional
@@ -13,20 +14,23 @@ from ..records import Article, ArticleRecord
 from .chunks import MAX_CHUNK_CHARS, merge_records, split_text
 
 _nlp = None
+_nlp_events_model = None  # the $NEWS_PIPELINE_EVENTS_MODEL that _nlp was built with
 _loads = 0  # how many times this process has built the pipeline: once, unless something is wrong
 # spaCy's Language is not documented as thread-safe; a Dask worker with several threads shares one.
 _lock = threading.Lock()
 
 
 def load_pipeline():
-    """The process's pipeline, built on first call (set to report incidents only, or every event, as
-    $NEWS_PIPELINE_INCIDENTS_ONLY says now)."""
-    global _nlp, _loads
-    from ..language import build_pipeline, incidents_only_requested, set_incidents_only
+    """The process's pipeline, built on first call, or again for another event extractor
+    ($NEWS_PIPELINE_EVENTS_MODEL), set to report incidents only, or every event, as
+    $NEWS_PIPELINE_INCIDENTS_ONLY says now."""
+    global _nlp, _nlp_events_model, _loads
+    from ..language import EVENTS_MODEL_ENV, build_pipeline, incidents_only_requested, set_incidents_only
 
     with _lock:
-        if _nlp is None:
-            _nlp = build_pipeline()
+        events_model = os.environ.get(EVENTS_MODEL_ENV)
+        if _nlp is None or events_model != _nlp_events_model:
+            _nlp, _nlp_events_model = build_pipeline(), events_model
             _loads += 1
         set_incidents_only(_nlp, incidents_only_requested())
     return _nlp
