@@ -180,6 +180,16 @@ def test_a_mention_placed_elsewhere_than_where_the_incident_is_placed_is_another
     assert [a.span.text for a in second.arguments if a.role == "location"] == ["Cuzco"]
 
 
+def test_the_same_named_victim_outweighs_where_the_story_places_a_mention(annotate):
+    # The first murder is placed only by the dateline (Lima); the later one names its own town and the same
+    # victim: one incident, in that town. Without the named victim the two stay apart (above).
+    doc = annotate("LIMA, May 2 (Reuters) - Police have arrested three men suspected of the murder of Julio Ramirez. "
+                   "A police spokesman said that two of them confessed to taking part in the murder of Julio Ramirez "
+                   "in Huancayo.", published="1990-05-02")
+    (murder,) = _events(doc)
+    assert [a.span.text for a in murder.arguments if a.role == "location"] == ["Huancayo"]
+
+
 def test_a_setting_is_no_target():
     from spacy.lang.en import English
 

@@ -162,6 +162,18 @@ def test_the_capital_is_the_capital_of_the_articles_country(annotate):
     assert (events["ATTACKED"].text, events["ATTACKED"].name) == ("THE CAPITAL", "San Salvador")
 
 
+def test_this_city_is_the_town_the_report_was_filed_from(annotate):
+    _, events = _event_locations(annotate, "MEDELLIN, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLODED IN "
+                                           "THIS CITY TODAY, KILLING TWO PEOPLE.")
+    assert (events["BOMB"].text, events["BOMB"].name) == ("THIS CITY", "Medellín")
+    _, events = _event_locations(annotate, "SAN SALVADOR, 12 JAN 90 (RADIO CADENA YSKL) -- [TEXT] A REPORT.\n\nFMLN "
+                                           "URBAN COMMANDOS BLEW UP THREE POLES IN THIS CAPITAL TODAY.")
+    assert (events["BLEW"].text, events["BLEW"].name) == ("THIS CAPITAL", "San Salvador")
+    # a report filed in a town that is no capital says nothing of "this capital"
+    doc, _ = _event_locations(annotate, "MEDELLIN, 3 MAR 90 (EFE) -- [TEXT] POLICE IN THIS CAPITAL SAID NOTHING.")
+    assert not any(e.text == "THIS CAPITAL" and e._.place is not None for e in doc.ents)
+
+
 def test_a_nationality_is_not_where_an_event_happened(annotate):
     _, events = _event_locations(annotate, "SAN SALVADOR, 13 NOV 89 (DPA) -- [TEXT] A REPORT.\n\nTWO U.S. CITIZENS "
                                            "HAVE BEEN KILLED IN THE LAST FEW HOURS, POLICE SAID.")

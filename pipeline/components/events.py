@@ -214,7 +214,10 @@ def _conflict(a: EventMention, b: EventMention) -> bool:
     or where it is placed), a date (month or day), a named victim, target or responsible group. Each side
     names one, and none of one side matches one of the other."""
     places_b = _placed(b)
-    places_a = _placed(a) or _where_placed(a) if places_b else []
+    # Where a mention with no place of its own is placed is read off the story around it; the same named victim
+    # outweighs it ("THE MURDER OF LUIS CARLOS GALAN" ... "THE MURDER OF LUIS CARLOS GALAN IN SOACHA").
+    places_a = (_placed(a) or ([] if _named(a, "victim") & _named(b, "victim") else _where_placed(a))
+                if places_b else [])
     if places_a and places_b and not any(_same_area(p, q) for p in places_a for q in places_b):
         return True
     dates_a, dates_b = _dates(a), _dates(b)

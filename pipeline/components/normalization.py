@@ -240,6 +240,7 @@ def make_news_places(nlp: Language, name: str):
             text = mention(ent)
             if text in word:
                 ent._.place = gazetteer.resolve(text, context, provinces, word[text]) if provinces else resolved[text]
+        _filed_from(doc, dateline, gazetteer)
         doc._.dateline_place = dateline
         doc._.dateline_abroad = abroad
         doc._.article_countries = list(context)
@@ -347,6 +348,29 @@ def _capitals(doc: Doc, capital: Optional[GeoPlace]) -> list[Span]:
         _set_entities(doc, found)
         for span in found:
             span._.place = capital
+    return found
+
+
+def _filed_from(doc: Doc, dateline: Optional[Span], gazetteer) -> list[Span]:
+    """"This city", "this capital" as an entity naming the town the report was filed from, its dateline's
+    ("SAN SALVADOR, 12 JAN 90 -- ... IN THIS CAPITAL, FMLN URBAN COMMANDOS BLEW UP ..."): "this capital" only
+    where that town is its country's capital; not "this city of X", which names its own."""
+    filed = dateline._.place if dateline is not None else None
+    if filed is None or filed.kind != "city":
+        return []
+    capital = gazetteer.capital(filed.country_code)
+    is_capital = capital is not None and capital.geonames_id == filed.geonames_id
+    found = []
+    for token in doc[1:]:
+        if token.lower_ not in {"city", "capital"} or token.ent_type_ or doc[token.i - 1].lower_ != "this" \
+                or token.lower_ == "capital" and not is_capital \
+                or token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
+            continue
+        found.append(Span(doc, token.i - 1, token.i + 1, label="GPE"))
+    if found:
+        _set_entities(doc, found)
+        for span in found:
+            span._.place = filed
     return found
 
 
