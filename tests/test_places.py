@@ -1,3 +1,5 @@
+import pytest
+
 from pipeline.normalize import places
 from pipeline.normalize.places import admin1_coverage, demonyms, load_gazetteer
 
@@ -162,14 +164,18 @@ def test_the_capital_is_the_capital_of_the_articles_country(annotate):
     assert (events["ATTACKED"].text, events["ATTACKED"].name) == ("THE CAPITAL", "San Salvador")
 
 
-def test_this_city_is_the_town_the_report_was_filed_from(annotate):
-    _, events = _event_locations(annotate, "MEDELLIN, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLODED IN "
-                                           "THIS CITY TODAY, KILLING TWO PEOPLE.")
-    assert (events["BOMB"].text, events["BOMB"].name) == ("THIS CITY", "Medellín")
-    _, events = _event_locations(annotate, "SAN SALVADOR, 12 JAN 90 (RADIO CADENA YSKL) -- [TEXT] A REPORT.\n\nFMLN "
-                                           "URBAN COMMANDOS BLEW UP THREE POLES IN THIS CAPITAL TODAY.")
-    assert (events["BLEW"].text, events["BLEW"].name) == ("THIS CAPITAL", "San Salvador")
-    # a report filed in a town that is no capital says nothing of "this capital"
+@pytest.mark.parametrize("text,trigger,place", [
+    ("MEDELLIN, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nA BOMB EXPLODED IN THIS CITY TODAY.", "BOMB",
+     ("THIS CITY", "Medellín")),
+    ("SAN SALVADOR, 12 JAN 90 (RADIO CADENA YSKL) -- [TEXT] A REPORT.\n\nFMLN URBAN COMMANDOS BLEW UP THREE POLES "
+     "IN THIS CAPITAL TODAY.", "BLEW", ("THIS CAPITAL", "San Salvador")),
+])
+def test_this_city_is_the_town_the_report_was_filed_from(annotate, text, trigger, place):
+    _, events = _event_locations(annotate, text)
+    assert (events[trigger].text, events[trigger].name) == place
+
+
+def test_this_capital_is_no_town_that_is_not_one(annotate):
     doc, _ = _event_locations(annotate, "MEDELLIN, 3 MAR 90 (EFE) -- [TEXT] POLICE IN THIS CAPITAL SAID NOTHING.")
     assert not any(e.text == "THIS CAPITAL" and e._.place is not None for e in doc.ents)
 
