@@ -146,3 +146,14 @@ def test_report_from_a_real_evaluation(small_gold, tmp_path):
     all_errors = sum(int(row.strip("|").split("|")[-1]) for row in kinds.splitlines() if row.startswith("| test |"))
     assert all_errors >= overall["fn"] and all_errors <= overall["fn"] + overall["fp"]
     assert "class=\"entities\"" in page and page.count("<img src=") == 3 and "](event-confusion.png)" in md
+
+
+def test_a_model_folder_that_ignores_all_it_holds_is_kept_out_of_the_release(tmp_path):
+    from pipeline.report.release import kept_out
+
+    for name, ignore in (("events-trf", "*\n"), ("events", None), ("ner", "*.tmp\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "meta.json").write_text("{}", encoding="utf-8")
+        if ignore is not None:
+            (tmp_path / name / ".gitignore").write_text(ignore, encoding="utf-8")
+    assert [p.name for p in sorted(tmp_path.iterdir()) if kept_out(p)] == ["events-trf"]
