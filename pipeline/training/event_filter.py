@@ -17,7 +17,6 @@ events below it dropped. MUC-4 dev is not read.
 from __future__ import annotations
 
 import argparse
-import tempfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -77,24 +76,14 @@ def through_pipeline(nlps: Sequence[Language], documents: dict[str, tuple[str, l
 def fold_pipelines(build: Callable[..., Language], event_folds: Optional[Path]) -> list[Language]:
     """[the pipeline ``build()`` makes], or, with ``event_folds`` (a folder of event extractors 0 ...
     n-1, extractor k trained without the documents ``muc4_corpus.is_held_out(i, n, k)``), one per extractor: the
-    shipped models with that extractor in place of models/events (a folder of links beside them)."""
-    from ..language import MODELS_DIR
-
+    shipped models with that extractor in place of models/events (``build(replaced={"events": ...})``)."""
     if not event_folds:
         return [build()]
     folds = sorted((p for p in Path(event_folds).iterdir() if p.is_dir() and p.name.isdigit()),
                    key=lambda p: int(p.name))
     if [int(p.name) for p in folds] != list(range(len(folds))) or len(folds) < 2:
         raise ValueError(f"{event_folds} should hold event extractors 0 ... n-1 (n >= 2): make train-events-folds")
-    links = Path(tempfile.mkdtemp(prefix="news-event-folds-"))
-    pipelines = []
-    for fold in folds:
-        models = links / fold.name
-        models.mkdir()
-        for entry in Path(MODELS_DIR).iterdir():
-            (models / entry.name).symlink_to((fold if entry.name == "events" else entry).resolve())
-        pipelines.append(build(models_dir=models))
-    return pipelines
+    return [build(replaced={"events": fold}) for fold in folds]
 
 
 def collect(nlps: Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
