@@ -58,7 +58,8 @@ def _muc4_slice(tmp_path: Path) -> dict:
     two hand-written reports, one to learn from and one held out to score on."""
     if (MUC4 / "gtt" / "train.jsonl").exists():
         return {"paths.muc4_train": str(MUC4 / "gtt" / "train.jsonl"),
-                "paths.muc4_dev": str(MUC4 / "gtt" / "dev.jsonl"), "paths.annotations": None, "corpora.train.limit": 12, "corpora.dev.limit": 4}
+                "paths.muc4_dev": str(MUC4 / "gtt" / "dev.jsonl"), "paths.annotations": None,
+                "corpora.train.limit": 12, "corpora.dev.limit": 4}
     rows = [{"docid": "TEST-0001", "doctext": "GUERRILLAS BOMBED THE POWER STATION IN USULUTAN TODAY.",
              "templates": [{"incident_type": "bombing", "PerpInd": [[["GUERRILLAS", 0]]], "PerpOrg": [],
                             "Target": [[["THE POWER STATION", 20]]], "Victim": [], "Weapon": []}]},

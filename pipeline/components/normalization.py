@@ -344,20 +344,25 @@ def _capitals(doc: Doc, capital: Optional[GeoPlace]) -> list[Span]:
             start -= 2
         if doc[start].lower_ == "the" and not any(t.ent_type_ for t in doc[start:token.i]):
             found.append(Span(doc, start, token.i + 1, label="GPE"))
-    if found:
-        _set_entities(doc, found)
-        for span in found:
-            span._.place = capital
+    _add_places(doc, found, capital)
     return found
 
 
-def _filed_from(doc: Doc, dateline: Optional[Span], gazetteer) -> list[Span]:
+def _add_places(doc: Doc, spans: list[Span], place: GeoPlace) -> None:
+    """Put these spans in as entities (in place of any they overlap), each naming ``place``."""
+    if spans:
+        _set_entities(doc, spans)
+        for span in spans:
+            span._.place = place
+
+
+def _filed_from(doc: Doc, dateline: Optional[Span], gazetteer) -> None:
     """"This city", "this capital" as an entity naming the town the report was filed from, its dateline's
     ("SAN SALVADOR, 12 JAN 90 -- ... IN THIS CAPITAL, FMLN URBAN COMMANDOS BLEW UP ..."): "this capital" only
     where that town is its country's capital; not "this city of X", which names its own."""
     filed = dateline._.place if dateline is not None else None
     if filed is None or filed.kind != "city":
-        return []
+        return
     capital = gazetteer.capital(filed.country_code)
     is_capital = capital is not None and capital.geonames_id == filed.geonames_id
     found = []
@@ -367,11 +372,7 @@ def _filed_from(doc: Doc, dateline: Optional[Span], gazetteer) -> list[Span]:
                 or token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
             continue
         found.append(Span(doc, token.i - 1, token.i + 1, label="GPE"))
-    if found:
-        _set_entities(doc, found)
-        for span in found:
-            span._.place = filed
-    return found
+    _add_places(doc, found, filed)
 
 
 # Geographic coordinates, as reference works give them: "33°47′N 44°30′E", "59°10′25″N 18°10′05″E",

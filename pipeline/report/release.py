@@ -261,7 +261,7 @@ def pipeline_makeup(models: Path) -> dict:
     wired = {(c.directory, c.component) for c in language.TRAINED_COMPONENTS}
     default = {directory for directory, _ in wired}
     opt_in = {c.directory for c in language.TRAINED_CANDIDATES if (c.directory, c.component) not in wired}
-    shipped = sorted(p.name for p in models.iterdir() if (p / "meta.json").exists() and not kept_out(p))
+    shipped = shipped_models(models)
 
     def state(name: str) -> str:
         if name not in default:
@@ -331,13 +331,17 @@ def kept_out(model: Path) -> bool:
     return ignore.is_file() and ignore.read_text(encoding="utf-8").split() == ["*"]
 
 
+def shipped_models(models: Path) -> list[str]:
+    """The names of the trained pipelines under ``models`` that the release ships, sorted."""
+    return sorted(p.name for p in models.iterdir() if (p / "meta.json").exists() and not kept_out(p))
+
+
 def package(models: Path, metrics: Path, speed: Path, annotations: Path, muc4: Path) -> dict:
     """Complete ``<models>/release.json`` and write ``<models>/MODEL_CARD.md``."""
     from .. import __version__
 
     release = read_release(models)
-    missing = [p.name for p in sorted(models.iterdir()) if (p / "meta.json").exists() and not kept_out(p)
-               and p.name not in release.get("components", {})]
+    missing = [name for name in shipped_models(models) if name not in release.get("components", {})]
     if missing:
         raise SystemExit(f"no training record for {missing} in {models / RELEASE_FILE}: train them with make train "
                          "(or record what they were trained on with python -m pipeline.report record-data)")
