@@ -165,6 +165,34 @@ train-events-trf: install install-trf
 		scripts/train_trf_gpu.sh --paths.annotations $(ANNOTATIONS) $(TRAIN_OVERRIDES)
 	$(RECORD) events-trf
 
+# The transformer variant's own filters. Its cross-fitting folds: MiniLM extractors of configs/events-trf.cfg
+# (1,500 steps), the k-th without the documents is_held_out(i, EVENT_FOLDS, k), tuned on them ->
+# $(SCRATCH)/trf-folds/k; they want a GPU (GPU_ID; on the lent device machine, which has no spaCy:
+# scripts/trf_folds_gpu/, 4 minutes for both). Then the event filter and the argument filter learn from what
+# those extractors find on the documents they did not learn -> models/events-trf/{event_filter,argument_filter},
+# which the pipeline takes with the extractor (language.extractor_filters). About 25 minutes on 2 cores.
+TRF_FOLDS_DIR := $(SCRATCH)/trf-folds
+TRF_FOLD_MODELS := $(foreach k,$(shell seq 0 $$(($(EVENT_FOLDS) - 1))),$(TRF_FOLDS_DIR)/$(k)/meta.json)
+TRF_ENV := $(TRAIN_ENV) HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+.PHONY: train-events-trf-folds train-events-trf-filters
+train-events-trf-folds: $(TRF_FOLD_MODELS)
+$(TRF_FOLDS_DIR)/%/meta.json: $(GOLD_FILES) configs/events-trf.cfg | install-trf
+	$(TRF_ENV) $(TRF_PY) -m spacy train configs/events-trf.cfg --output $(TRF_FOLDS_DIR)/train-$* --gpu-id $(GPU_ID) \
+		--paths.muc4_train $(MUC4)/gtt/train.jsonl --paths.muc4_raw_train $(MUC4)/train.jsonl \
+		--paths.muc4_dev $(MUC4)/gtt/dev.jsonl --paths.annotations $(ANNOTATIONS) \
+		--paths.holdout_every $(EVENT_FOLDS) --corpora.train.holdout_offset $* --corpora.dev.holdout_offset $* \
+		--training.max_steps 1500 --training.eval_frequency 500 $(TRAIN_OVERRIDES)
+	$(TRF_ENV) $(TRF_PY) -m pipeline.training.tune_events $(TRF_FOLDS_DIR)/train-$*/model-last $(TRF_FOLDS_DIR)/$* \
+		--gtt $(MUC4)/gtt/train.jsonl --holdout-every $(EVENT_FOLDS) --holdout-offset $* --gpu-id $(GPU_ID)
+train-events-trf-filters: $(TRF_FOLD_MODELS) | install-trf
+	@test -f $(MODELS)/events-trf/config.cfg || { echo "no $(MODELS)/events-trf: make train-events-trf first"; exit 2; }
+	$(TRF_ENV) $(WITH_MODELS) $(TRF_PY) -m pipeline.training.event_filter configs/event_filter.cfg \
+		--output $(MODELS)/events-trf/event_filter --paths.muc4_train $(MUC4)/gtt/train.jsonl \
+		--paths.event_folds $(TRF_FOLDS_DIR)
+	$(TRF_ENV) $(WITH_MODELS) $(TRF_PY) -m pipeline.training.argument_filter configs/argument_filter.cfg \
+		--output $(MODELS)/events-trf/argument_filter --paths.muc4_train $(MUC4)/gtt/train.jsonl \
+		--paths.event_folds $(TRF_FOLDS_DIR) --paths.event_filter $(MODELS)/events-trf/event_filter
+
 # Relation and event-argument linkers (configs/relations.cfg): trained on gold train with gold mentions,
 # calibrated and thresholded on dev, scored on test -> models/relations/, metrics/relations*.json.
 # They depend on the gold files; the corpora made from them are built first (order-only).

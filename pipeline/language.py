@@ -98,11 +98,12 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
     """The base model, our components and the trained ones under ``models_dir``. ``incidents_only``
     (default: $NEWS_PIPELINE_INCIDENTS_ONLY == "1"): the event filter drops the events below its threshold.
     ``replaced`` names pipeline directories to take in place of some of ``models_dir``'s
-    (``{"events": Path("models/events-trf")}``: the transformer variant, the same pipeline around it; default:
-    $NEWS_PIPELINE_EVENTS_MODEL for "events")."""
+    (``{"events": Path("models/events-trf")}``: the transformer variant, the same pipeline around it, with the
+    filters it brings (``extractor_filters``); default: $NEWS_PIPELINE_EVENTS_MODEL for "events")."""
     if replaced is None:
         replaced = {"events": os.environ[EVENTS_MODEL_ENV]} if os.environ.get(EVENTS_MODEL_ENV) else {}
     replaced = {name: Path(path) for name, path in replaced.items()}
+    replaced = {**extractor_filters(replaced["events"]), **replaced} if "events" in replaced else replaced
     nlp = add_news_infixes(spacy.load(base_model))
     add_lemma_fixes(nlp)
     nlp.add_pipe("news_paragraphs", before="parser")
@@ -124,6 +125,15 @@ def build_pipeline(base_model: str = BASE_MODEL, models_dir: Optional[Path] = MO
                 nlp.remove_pipe(component.replaces)
     set_incidents_only(nlp, incidents_only_requested() if incidents_only is None else incidents_only)
     return nlp
+
+
+def extractor_filters(extractor: Path) -> dict[str, Path]:
+    """The filters an event extractor brings in its own folder (``event_filter/``, ``argument_filter/``: make
+    train-events-trf-filters), to take in place of the shipped ones. A filter learns which events and fillers
+    to keep from one extractor's output on documents it never saw, so the shipped filters, cross-fitted on the
+    CNN extractor's folds, judge another extractor by the CNN's mistakes."""
+    return {component.directory: extractor / component.directory for component in (EVENT_FILTER, ARGUMENT_FILTER)
+            if (extractor / component.directory / "config.cfg").exists()}
 
 
 # Verbs the base model's rule lemmatizer reads as another verb: "STAGED AN ATTACK" as "stag", "WAGED WAR" as "wag".

@@ -115,3 +115,20 @@ def test_with_fold_pipelines_each_document_goes_through_the_one_that_held_it_out
     assert seen == [(f"d{i}", f"Text number {i} .", "01"[i % 2 == 0]) for i in range(5)]
     with pytest.raises(ValueError):
         fold_pipelines(build, models)  # no extractors 0 ... n-1 there
+
+
+def test_fold_pipelines_take_the_other_replacements_in_every_fold(tmp_path):
+    """The transformer variant's argument filter learns behind its own event filter, in each fold's pipeline."""
+    from pipeline.training.event_filter import fold_pipelines
+
+    folds = tmp_path / "folds"
+    for k in range(2):
+        (folds / str(k)).mkdir(parents=True)
+    built = []
+    fold_pipelines(lambda replaced=None: built.append(replaced) or spacy.blank("en"), folds,
+                   also_replaced={"event_filter": tmp_path / "trf_filter"})
+    assert built == [{"events": folds / str(k), "event_filter": tmp_path / "trf_filter"} for k in range(2)]
+    built.clear()
+    fold_pipelines(lambda replaced=None: built.append(replaced) or spacy.blank("en"), None,
+                   also_replaced={"event_filter": tmp_path / "trf_filter"})
+    assert built == [{"event_filter": tmp_path / "trf_filter"}]

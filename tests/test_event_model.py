@@ -98,6 +98,31 @@ def test_the_pipeline_takes_another_event_extractor_in_place_of_models_events(tr
         build_pipeline(models_dir=models, replaced={"events": tmp_path / "absent"})
 
 
+def test_an_event_extractor_brings_its_own_filters(trained, tmp_path):
+    """Filters cross-fitted on an extractor's folds (models/events-trf/event_filter) come with that extractor."""
+    from pipeline.language import EVENT_FILTER, build_pipeline
+
+    nlp, _ = trained
+    nlp.to_disk(tmp_path / "tiny")
+    for folder, bias in ((tmp_path / "models" / "event_filter", -1.0), (tmp_path / "tiny" / "event_filter", 2.0),
+                         (tmp_path / "other_filter", 0.5)):
+        event_filter = spacy.blank("en")
+        event_filter.add_pipe("news_event_filter").weights = {"bias": bias}
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        event_filter.to_disk(folder)
+
+    def bias(built):
+        return built.get_pipe(EVENT_FILTER.name).weights["bias"]
+
+    models = tmp_path / "models"
+    assert bias(build_pipeline(models_dir=models)) == -1.0  # the shipped filter
+    assert bias(build_pipeline(models_dir=models, replaced={"events": tmp_path / "tiny"})) == 2.0
+    # one named outright wins over the extractor's own
+    assert bias(build_pipeline(models_dir=models, replaced={"events": tmp_path / "tiny",
+                                                            "event_filter": tmp_path / "other_filter"})) == 0.5
+    assert spacy.load(tmp_path / "tiny").pipe_names == ["news_event_model"]  # the extractor loads as before
+
+
 def test_a_document_without_incidents_gets_no_events_and_an_empty_one_works(trained):
     nlp, _ = trained
     assert nlp("The weather was pleasant and the market opened .")._.events == []

@@ -86,3 +86,40 @@ def test_training_on_a_small_slice_saves_a_working_pipeline(tmp_path):
     assert nlp.pipe_names == ["news_event_model"]
     assert all(event.type in {"ATTACK", "BOMBING", "KIDNAPPING", "ARSON", "ROBBERY", "FORCED_WORK_STOPPAGE"}
                for event in doc._.events)
+
+
+def test_a_pipeline_carried_in_float16_pieces_comes_back_whole(tmp_path):
+    """scripts/trf_folds_gpu/shrink.py: how a model trained on the lent GPU comes back (16 MiB a file)."""
+    import runpy
+
+    import numpy
+
+    shrink = runpy.run_path(str(ROOT / "scripts" / "trf_folds_gpu" / "shrink.py"))
+    nlp = spacy.load(_tiny_trf_pipeline(tmp_path))
+    shrink["pack"](tmp_path / "tiny", tmp_path / "packed")
+    pieces = sorted((tmp_path / "packed").glob("model.part-*"))
+    assert pieces and all(piece.stat().st_size <= shrink["PIECE"] for piece in pieces)
+    shrink["unpack"](tmp_path / "packed", tmp_path / "back")
+    back = spacy.load(tmp_path / "back")
+    assert back.pipe_names == nlp.pipe_names and "model_dir = null" in (tmp_path / "back" / "config.cfg").read_text()
+    text = "Guerrillas attacked a police station in Lima yesterday ; two policemen were killed ."
+
+    def probabilities(pipeline):
+        pipe = pipeline.get_pipe("news_event_model")
+        doc = pipeline.make_doc(text)
+        return next(iter(pipe._probabilities(pipe.predict([doc]))))
+
+    for original, carried in zip(probabilities(nlp), probabilities(back)):
+        assert numpy.allclose(original, carried, atol=2e-3)
+
+
+def _tiny_trf_pipeline(tmp_path: Path) -> Path:
+    """The events-trf architecture initialised on one example, saved (the weights are MiniLM's, untrained heads)."""
+    config = spacy.util.load_config(ROOT / "configs" / "events-trf.cfg")
+    nlp = spacy.blank("en")
+    settings = {key: value for key, value in config["components"]["news_event_model"].items() if key != "factory"}
+    nlp.add_pipe("news_event_model", config=settings)
+    doc = nlp.make_doc("Guerrillas attacked a police station .")
+    nlp.initialize(lambda: [Example(doc, doc)])
+    nlp.to_disk(tmp_path / "tiny")
+    return tmp_path / "tiny"

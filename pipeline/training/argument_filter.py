@@ -129,8 +129,11 @@ def main() -> None:
     config, settings, output = read_config("train the argument filter on MUC-4 train")
     from ..language import ARGUMENT_FILTER, TRAINED_COMPONENTS, build_pipeline
 
+    # The event filter that judges the events first: the shipped one, or that of another extractor's variant.
+    event_filter = config["paths"].get("event_filter")
     nlps = fold_pipelines(partial(build_pipeline, trained=tuple(c for c in TRAINED_COMPONENTS if c != ARGUMENT_FILTER),
-                                  incidents_only=True), config["paths"].get("event_folds"))
+                                  incidents_only=True), config["paths"].get("event_folds"),
+                          also_replaced={"event_filter": Path(event_filter)} if event_filter else None)
     documents = collect(nlps, read_gtt(Path(config["paths"]["muc4_train"])))
     ship_filter(documents, settings, choose_threshold, "news_argument_filter", "argument_filter", "fillers", output)
 
