@@ -15,6 +15,33 @@ def test_countries_cities_provinces_and_aliases():
     assert gazetteer.resolve("Nowhere-on-Sea") is None
 
 
+@pytest.mark.parametrize("mention", ["North Santander", "NORTH SANTANDER DEPARTMENT", "Norte de Santander"])
+def test_an_alias_is_found_behind_a_type_word_with_its_direction_kept(mention):
+    """"NORTH SANTANDER" is Norte de Santander, not Santander with a direction before it."""
+    gazetteer = load_gazetteer()
+    assert gazetteer.resolve(mention, ["CO"]).name == "Norte de Santander"
+    assert gazetteer.resolve("SANTANDER DEPARTMENT", ["CO"]).name == "Santander"
+    assert gazetteer.resolve("D.I. Khan district", ["PK"]).geonames_id == 1180281
+    assert gazetteer.resolve("CENTRAL AMERICA", ["SV"]) is None  # not "America" (the United States) by its alias
+
+
+def test_the_cache_is_keyed_by_the_alias_table(monkeypatch, tmp_path):
+    """An edited alias table makes a new gazetteer cache instead of reading a stale one."""
+    from importlib import resources
+
+    monkeypatch.setenv("NEWS_PIPELINE_CACHE", str(tmp_path))
+    shipped = places._cache_path()
+    table = tmp_path / "place_aliases.json"
+    table.write_text(resources.files("pipeline.data").joinpath("place_aliases.json").read_text() + " ")
+
+    class EditedData:
+        def joinpath(self, name):
+            return table
+
+    monkeypatch.setattr(places.resources, "files", lambda package: EditedData())
+    assert places._cache_path() != shipped and places._cache_path().parent == tmp_path
+
+
 def test_article_country_context_disambiguates():
     gazetteer = load_gazetteer()
     assert gazetteer.resolve("Hyderabad", ["PK"]).country_code == "PK"

@@ -28,6 +28,7 @@ gaps leave admin1 empty unless the text names the province; ``admin1_coverage()`
 from __future__ import annotations
 
 import calendar
+import hashlib
 import json
 import marshal
 import math
@@ -127,6 +128,13 @@ class Gazetteer:
         for key, hint in query_forms(name):
             if key in NOT_PLACES:
                 return [], key, None
+            # A form that lost only a trailing type word may be an alias ("NORTH SANTANDER DEPARTMENT", "D.I. KHAN
+            # DISTRICT"); one that lost its first word is not ("CENTRAL AMERICA" is not "America").
+            literal = place_key(name).split()
+            alias = self.aliases.get(key) if key != " ".join(literal) and key.split()[0] == literal[0] else None
+            if alias is not None and alias[0] is not None:
+                found = self._lookup(place_key(alias[0]))
+                return [p for p in found if p.country_code == alias[1]] or found, place_key(alias[0]), hint
             found = self._lookup(key)
             if found:
                 return found, key, hint
@@ -231,8 +239,13 @@ def query_forms(name: str) -> list[tuple[str, Optional[str]]]:
         hint, words = TYPE_WORDS[words[0]], words[2:]
     elif len(words) > 1 and words[-1] in TYPE_WORDS:
         hint, words = TYPE_WORDS[words[-1]], words[:-1]
+    # The name without its type word but with its direction ("NORTH SANTANDER DEPARTMENT" -> north santander,
+    # Norte de Santander by the alias table; "NORTH SUMATRA PROVINCE"): a direction may be part of the name.
+    named = list(words)
     while len(words) > 1 and words[0] in LEADING_MODIFIERS:
         words = words[1:]
+    if named != key.split() and named != words and len(" ".join(named)) >= 4:
+        forms.append((" ".join(named), hint))
     # What is left must still be a name: "NORTHERN SAN" is not San, Mali.
     if words != key.split() and len(" ".join(words)) >= 4:
         forms.append((" ".join(words), hint))
@@ -388,8 +401,11 @@ def admin1_coverage() -> dict[str, float]:
 
 def _cache_path() -> Path:
     root = Path(os.environ.get("NEWS_PIPELINE_CACHE", Path.home() / ".cache" / "news-pipeline"))
+    # The cache holds the alias table too: an edited table makes a new cache, not a stale one.
+    aliases = hashlib.sha256(resources.files("pipeline.data").joinpath("place_aliases.json").read_bytes())
     # marshal's format belongs to the Python version that wrote it.
-    return root / f"gazetteer-v{GAZETTEER_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    return root / (f"gazetteer-v{GAZETTEER_VERSION}-{aliases.hexdigest()[:12]}"
+                   f"-py{sys.version_info[0]}{sys.version_info[1]}.marshal")
 
 
 @lru_cache(maxsize=1)
