@@ -119,22 +119,19 @@ class Gazetteer:
 
     def lookup(self, name: str) -> tuple[list[GeoPlace], str, Optional[str]]:
         """(candidates, the key they were found by, the kind the mention's type word asks for)."""
-        alias = self.aliases.get(name.strip()) or self.aliases.get(place_key(name))
-        if alias is not None:
-            if alias[0] is None:
-                return [], "", None
-            found = self._lookup(place_key(alias[0]))
-            return [p for p in found if p.country_code == alias[1]] or found, place_key(alias[0]), None
-        for key, hint in query_forms(name):
-            if key in NOT_PLACES:
-                return [], key, None
-            # A form that lost only a trailing type word may be an alias ("NORTH SANTANDER DEPARTMENT", "D.I. KHAN
-            # DISTRICT"); one that lost its first word is not ("CENTRAL AMERICA" is not "America").
-            literal = place_key(name).split()
-            alias = self.aliases.get(key) if key != " ".join(literal) and key.split()[0] == literal[0] else None
-            if alias is not None and alias[0] is not None:
+        first_word = place_key(name).split()[:1]
+        for number, (key, hint) in enumerate(query_forms(name)):
+            # The mention, or a form of it that lost only a trailing type word, may be an alias ("D.I. KHAN",
+            # "NORTH SANTANDER DEPARTMENT"); one that lost its first word is not ("CENTRAL AMERICA" is not "America").
+            alias = (self.aliases.get(name.strip()) if number == 0 else None) \
+                or (self.aliases.get(key) if key.split()[:1] == first_word else None)
+            if alias is not None:
+                if alias[0] is None:
+                    return [], "", None
                 found = self._lookup(place_key(alias[0]))
                 return [p for p in found if p.country_code == alias[1]] or found, place_key(alias[0]), hint
+            if key in NOT_PLACES:
+                return [], key, None
             found = self._lookup(key)
             if found:
                 return found, key, hint

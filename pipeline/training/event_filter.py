@@ -79,14 +79,13 @@ def fold_pipelines(build: Callable[..., Language], event_folds: Optional[Path],
     n-1, extractor k trained without the documents ``muc4_corpus.is_held_out(i, n, k)``), one per extractor: the
     shipped models with that extractor in place of models/events (``build(replaced={"events": ...})``).
     ``also_replaced``: more pipeline directories to take in place of the shipped ones, in every pipeline."""
-    also_replaced = dict(also_replaced or {})
     if not event_folds:
-        return [build(replaced=also_replaced) if also_replaced else build()]
+        return [build(replaced=also_replaced or None)]  # None: build's own default ($NEWS_PIPELINE_EVENTS_MODEL)
     folds = sorted((p for p in Path(event_folds).iterdir() if p.is_dir() and p.name.isdigit()),
                    key=lambda p: int(p.name))
     if [int(p.name) for p in folds] != list(range(len(folds))) or len(folds) < 2:
         raise ValueError(f"{event_folds} should hold event extractors 0 ... n-1 (n >= 2): make train-events-folds")
-    return [build(replaced={"events": fold, **also_replaced}) for fold in folds]
+    return [build(replaced={"events": fold, **(also_replaced or {})}) for fold in folds]
 
 
 def collect(nlps: Sequence[Language], documents: dict[str, tuple[str, list[Template]]]) -> list[TrainingDocument]:
