@@ -123,3 +123,39 @@ def _tiny_trf_pipeline(tmp_path: Path) -> Path:
     nlp.initialize(lambda: [Example(doc, doc)])
     nlp.to_disk(tmp_path / "tiny")
     return tmp_path / "tiny"
+
+
+def test_relation_linker_of_the_trf_config_learns_a_tiny_example():
+    """configs/relations-trf.cfg's relation linker (MiniLM as its token encoder) trains and decodes."""
+    fix_random_seed(0)
+    config = spacy.util.load_config(ROOT / "configs" / "relations-trf.cfg")
+    settings = {key: value for key, value in config["components"]["news_relation_linker"].items()
+                if key != "factory"}
+    nlp = English()
+    nlp.add_pipe("news_relation_linker", config=settings)
+    text = "The Islamic State (ISIL) fought the Kurdish forces in Kobani , Syria ."
+    marks = [("Islamic State", "ORG"), ("ISIL", "ORG"), ("Kurdish forces", "ORG"), ("Kobani", "GPE"),
+             ("Syria", "GPE")]
+    gold = [("ALIAS_OF", "ISIL", "Islamic State"), ("FIGHTING_AGAINST", "ISIL", "Kurdish forces"),
+            ("LOCATED_IN", "Kobani", "Syria")]
+
+    def doc():
+        made = nlp.make_doc(text)
+        made.ents = [made.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in marks]
+        return made
+
+    def chars(phrase):
+        return [text.index(phrase), text.index(phrase) + len(phrase)]
+
+    reference = doc()
+    reference.user_data["relations"] = [[label, *chars(head), *chars(tail)] for label, head, tail in gold]
+    examples = [Example(doc(), reference)]
+    optimizer = nlp.initialize(lambda: examples)
+    losses = []
+    for _ in range(12):
+        step = {}
+        nlp.update(examples, sgd=optimizer, drop=0.0, losses=step)
+        losses.append(step["news_relation_linker"])
+    assert losses[-1] < losses[0] / 2
+    found = {(r.label, r.head.text, r.tail.text) for r in nlp(doc())._.relations}
+    assert set(gold) <= found
