@@ -190,6 +190,20 @@ def test_the_same_named_victim_outweighs_where_the_story_places_a_mention(annota
     assert [a.span.text for a in murder.arguments if a.role == "location"] == ["Huancayo"]
 
 
+@pytest.mark.parametrize("text, places", [
+    # A country before a noun that is no place says whose the person or thing is.
+    ("Gunmen kidnapped a U.S. aid worker in Peshawar.", ["Peshawar"]),
+    ("A bomb exploded near the U.S. embassy in Lima.", ["Lima"]),
+    ("Another U.S. citizen, James Arthur Donelley, was kidnapped 25 km from Medellin.", ["Medellin"]),
+    # A town before its noun, and a country before a place word, stay places.
+    ("Rebels attacked a Cali police station.", ["Cali"]),
+    ("Rebels attacked an army post in the Colombia border region.", ["Colombia"]),
+])
+def test_a_country_before_a_noun_is_whose_not_where(annotate, text, places):
+    (event,) = _events(annotate(text, published="1990-05-02"))
+    assert [a.span.text for a in event.arguments if a.role == "location"] == places
+
+
 def test_a_setting_is_no_target():
     from spacy.lang.en import English
 

@@ -819,7 +819,19 @@ def _is_locative(ent: Span) -> bool:
         return True  # "the town of Hostigal": the name of a place the sentence is about
     if part_name(ent) != ent.text:
         return True  # the NER took the noun in: "(THE MAYOR OF) THE SMALL TOWN OF HOSTIGAL"
+    if ent.root.dep_ == "compound" and _belongs_to_country(ent, head):
+        return False
     return ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
+
+
+def _belongs_to_country(ent: Span, head: Token) -> bool:
+    """A country named before a noun that is no place says whose the person or thing is, not where anything
+    happened: "U.S. PROFESSOR DAVID KENT", "a U.S. aid worker in Peshawar", "the U.S. embassy in Lima". A town
+    before its noun stays a place ("a Cali police station"), as does a country before a place word ("the
+    Colombia border region")."""
+    place = getattr(ent._, "place", None)
+    return (place is not None and place.kind == "country" and head.ent_type_ not in PLACE_LABELS
+            and head.lemma_.lower() not in SETTLEMENT_NOUNS | SETTING_NOUNS)
 
 
 # The guidelines' subtypes (annotations/GUIDELINES.md, section 5), each given only where the text states it;
