@@ -448,9 +448,12 @@ def test_a_town_read_as_a_region_and_a_nationality_read_for_a_province(doc_with_
     assert [(e.text, e.label_) for e in doc.ents] == [("Sindh", "GPE"), ("Sindh", "GPE"), ("Pakistan", "GPE")]
 
 
-def test_a_town_named_to_measure_a_distance_from_is_not_where_it_happened(annotate):
+# Wire copy breaks its lines anywhere, inside the distance too.
+@pytest.mark.parametrize("distance", ["250 KM SOUTHWEST OF BOGOTA", "250 KM SOUTHWEST OF\nBOGOTA",
+                                      "250 KM\nSOUTHWEST OF BOGOTA", "250\nKM SOUTHWEST OF BOGOTA"])
+def test_a_town_named_to_measure_a_distance_from_is_not_where_it_happened(annotate, distance):
     text = ("BOGOTA, 3 MAR 90 (EFE) -- [TEXT] A REPORT.\n\nGUERRILLAS ATTACKED A POLICE STATION YESTERDAY IN NEIVA, "
-            "250 KM SOUTHWEST OF BOGOTA.\n\nTHE SAME NIGHT, REBELS KIDNAPPED A RANCHER.")
+            f"{distance}.\n\nTHE SAME NIGHT, REBELS KIDNAPPED A RANCHER.")
     _, events = _event_locations(annotate, text)
     assert events["ATTACKED"].name == "Neiva"
     # The kidnapping names no place: the story's nearest place, not the landmark named after it.
@@ -502,6 +505,27 @@ def test_a_named_part_of_a_town_is_in_the_town_it_is_said_to_be_of(annotate):
     events = _reported_from(annotate, "BOGOTA", "A BOMB WENT OFF AT A BANK BRANCH IN THE BELEN NEIGHBORHOOD OF THE "
                                                 "CITY OF CALI LAST NIGHT.")
     assert (events["BOMB"].text, events["BOMB"].name) == ("BELEN NEIGHBORHOOD", "Cali")
+
+
+@pytest.mark.parametrize("line_break", [" ", "\n"])
+def test_the_town_a_part_is_said_to_be_of_may_be_on_the_next_line(doc_with_ents, line_break):
+    from pipeline.components.event_location import _town_of_part
+
+    doc = doc_with_ents(f"A BOMB WENT OFF IN THE BELEN NEIGHBORHOOD{line_break}OF THE CITY OF CALI.",
+                        [("BELEN NEIGHBORHOOD", "GPE", 0), ("CALI", "GPE", 0)])
+    part, cali = doc.ents
+    cali._.place = load_gazetteer().resolve("Cali")
+    assert _town_of_part(part) == cali
+
+
+@pytest.mark.parametrize("line_break", [" ", "\n"])
+def test_a_town_the_gazetteer_lacks_named_after_its_noun_on_the_next_line(doc_with_ents, line_break):
+    from pipeline.components.event_location import _part_of_place
+
+    doc = doc_with_ents(f"GUERRILLAS ATTACKED THE TOWN OF{line_break}HOSTIGAL.", [("HOSTIGAL", "GPE", 0)])
+    for token in doc:  # a blank pipeline has no lemmatizer
+        token.lemma_ = token.lower_
+    assert _part_of_place(doc.ents[0])
 
 
 def test_an_event_reported_in_a_town_happened_there(annotate):

@@ -195,9 +195,10 @@ def _town_of_part(span: Span) -> Optional[Span]:
     Medellin, whatever other town the gazetteer knows by the part's name."""
     words = place_key(span.text).split()
     doc = span.doc
-    if len(words) < 2 or words[-1] not in TOWN_PART_WORDS or span.end >= len(doc) or doc[span.end].lower_ != "of":
+    of = _word_after(doc, span.end - 1)
+    if len(words) < 2 or words[-1] not in TOWN_PART_WORDS or of >= len(doc) or doc[of].lower_ != "of":
         return None
-    return next((e for e in doc.ents if span.end < e.start <= span.end + 5 and e.label_ in PLACE_LABELS
+    return next((e for e in doc.ents if of < e.start <= of + 5 and e.label_ in PLACE_LABELS
                  and e._.place is not None and e._.place.kind != "country"), None)
 
 
@@ -267,7 +268,8 @@ def _part_of_place(span: Span) -> bool:
             any(w not in GENERIC_WORDS and w not in {"la", "las", "los", "el"} for w in words[:-1]):
         return True  # a division the gazetteer lacks, typed as one: "LA MAR PROVINCE" (a province of Ayacucho)
     doc = span.doc
-    if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lemma_.lower() in SETTLEMENT_NOUNS:
+    of = _word_before(doc, span.start)
+    if of >= 1 and doc[of].lower_ == "of" and doc[_word_before(doc, of)].lemma_.lower() in SETTLEMENT_NOUNS:
         return any(w not in NOT_PLACES for w in words)  # "the town of Hostigal", unknown to the gazetteer
     if part_name(span) != span.text:  # the NER took the noun in: "SMALL TOWN OF QUELLOPATA"
         return True
@@ -313,7 +315,7 @@ def _after_place_preposition(span: Span) -> bool:
 def part_name(span: Span) -> str:
     """The name in a span that says the kind of place first: "SMALL TOWN OF QUELLOPATA" -> "QUELLOPATA"."""
     for token in span[1:-1]:
-        if token.lower_ == "of" and token.nbor(-1).lemma_.lower() in SETTLEMENT_NOUNS:
+        if token.lower_ == "of" and span.doc[_word_before(span.doc, token.i)].lemma_.lower() in SETTLEMENT_NOUNS:
             name = span.doc[token.i + 1:span.end]
             if any(place_key(t.text) not in NOT_PLACES for t in name if t.is_alpha):
                 return name.text
@@ -334,22 +336,39 @@ def _qualifier(span: Span, triggers: set[int]) -> bool:
 
 def _landmark(span: Span) -> bool:
     """A place named only to measure a distance from ("500 KM NORTHWEST OF BOGOTA", "355 KM FROM
-    TEGUCIGALPA"): beyond LANDMARK_DISTANCE the event is somewhere else."""
+    TEGUCIGALPA"): beyond LANDMARK_DISTANCE the event is somewhere else. Wire copy breaks its lines anywhere
+    ("575 KM SOUTHEAST OF\nLIMA"): the line breaks between the words are skipped."""
     doc = span.doc
-    i = span.start - 1
+    i = _word_before(doc, span.start)
     if i < 2 or doc[i].lower_ not in {"of", "from"}:
         return False
-    i -= 1
-    if doc[i].lower_ in DIRECTIONS:
-        i -= 1
+    i = _word_before(doc, i)
+    if i >= 0 and doc[i].lower_ in DIRECTIONS:
+        i = _word_before(doc, i)
     while i > 0 and doc[i].text == ")":  # "60 KM (37 MILES) WEST OF"
         while i > 0 and doc[i].text != "(":
             i -= 1
-        i -= 1
+        i = _word_before(doc, i)
     if i < 1 or doc[i].lower_ not in DISTANCE_UNITS:
         return False
-    number = doc[i - 1].text.replace(",", "")
+    number = doc[_word_before(doc, i)].text.replace(",", "")
     return number.replace(".", "", 1).isdigit() and float(number) > LANDMARK_DISTANCE
+
+
+def _word_after(doc: Doc, i: int) -> int:
+    """The index of the nearest token after ``i`` that is not whitespace, or len(doc)."""
+    i += 1
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return i
+
+
+def _word_before(doc: Doc, i: int) -> int:
+    """The index of the nearest token before ``i`` that is not whitespace (a line break), or -1."""
+    i -= 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return i
 
 
 def _where_reported(span: Span, triggers: set[int]) -> bool:
