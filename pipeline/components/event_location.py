@@ -51,7 +51,8 @@ from typing import Optional
 from spacy.tokens import Doc, Span
 
 from ..normalize.places import GENERIC_WORDS, NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
-from .normalization import DATELINE, NAME_JOINERS, PLACE_LABELS, SETTLEMENT_NOUNS, place_specificity, qualifies
+from .normalization import (DATELINE, NAME_JOINERS, PLACE_LABELS, SETTLEMENT_NOUNS, place_specificity, qualifies,
+                            word_after, word_before)
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
 PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",
@@ -195,7 +196,7 @@ def _town_of_part(span: Span) -> Optional[Span]:
     Medellin, whatever other town the gazetteer knows by the part's name."""
     words = place_key(span.text).split()
     doc = span.doc
-    of = _word_after(doc, span.end - 1)
+    of = word_after(doc, span.end)
     if len(words) < 2 or words[-1] not in TOWN_PART_WORDS or of >= len(doc) or doc[of].lower_ != "of":
         return None
     return next((e for e in doc.ents if of < e.start <= of + 5 and e.label_ in PLACE_LABELS
@@ -268,8 +269,9 @@ def _part_of_place(span: Span) -> bool:
             any(w not in GENERIC_WORDS and w not in {"la", "las", "los", "el"} for w in words[:-1]):
         return True  # a division the gazetteer lacks, typed as one: "LA MAR PROVINCE" (a province of Ayacucho)
     doc = span.doc
-    of = _word_before(doc, span.start)
-    if of >= 1 and doc[of].lower_ == "of" and doc[_word_before(doc, of)].lemma_.lower() in SETTLEMENT_NOUNS:
+    of = word_before(doc, span.start)
+    noun = word_before(doc, of) if of >= 0 else -1
+    if noun >= 0 and doc[of].lower_ == "of" and doc[noun].lemma_.lower() in SETTLEMENT_NOUNS:
         return any(w not in NOT_PLACES for w in words)  # "the town of Hostigal", unknown to the gazetteer
     if part_name(span) != span.text:  # the NER took the noun in: "SMALL TOWN OF QUELLOPATA"
         return True
@@ -315,7 +317,7 @@ def _after_place_preposition(span: Span) -> bool:
 def part_name(span: Span) -> str:
     """The name in a span that says the kind of place first: "SMALL TOWN OF QUELLOPATA" -> "QUELLOPATA"."""
     for token in span[1:-1]:
-        if token.lower_ == "of" and span.doc[_word_before(span.doc, token.i)].lemma_.lower() in SETTLEMENT_NOUNS:
+        if token.lower_ == "of" and span.doc[word_before(span.doc, token.i)].lemma_.lower() in SETTLEMENT_NOUNS:
             name = span.doc[token.i + 1:span.end]
             if any(place_key(t.text) not in NOT_PLACES for t in name if t.is_alpha):
                 return name.text
@@ -337,38 +339,23 @@ def _qualifier(span: Span, triggers: set[int]) -> bool:
 def _landmark(span: Span) -> bool:
     """A place named only to measure a distance from ("500 KM NORTHWEST OF BOGOTA", "355 KM FROM
     TEGUCIGALPA"): beyond LANDMARK_DISTANCE the event is somewhere else. Wire copy breaks its lines anywhere
-    ("575 KM SOUTHEAST OF\nLIMA"): the line breaks between the words are skipped."""
+    ("575 KM SOUTHEAST OF\nLIMA"): a line break between the words is skipped."""
     doc = span.doc
-    i = _word_before(doc, span.start)
+    i = word_before(doc, span.start)
     if i < 2 or doc[i].lower_ not in {"of", "from"}:
         return False
-    i = _word_before(doc, i)
+    i = word_before(doc, i)
     if i >= 0 and doc[i].lower_ in DIRECTIONS:
-        i = _word_before(doc, i)
+        i = word_before(doc, i)
     while i > 0 and doc[i].text == ")":  # "60 KM (37 MILES) WEST OF"
         while i > 0 and doc[i].text != "(":
             i -= 1
-        i = _word_before(doc, i)
-    if i < 1 or doc[i].lower_ not in DISTANCE_UNITS:
+        i = word_before(doc, i)
+    figure = word_before(doc, i) if i >= 0 else -1
+    if figure < 0 or doc[i].lower_ not in DISTANCE_UNITS:
         return False
-    number = doc[_word_before(doc, i)].text.replace(",", "")
+    number = doc[figure].text.replace(",", "")
     return number.replace(".", "", 1).isdigit() and float(number) > LANDMARK_DISTANCE
-
-
-def _word_after(doc: Doc, i: int) -> int:
-    """The index of the nearest token after ``i`` that is not whitespace, or len(doc)."""
-    i += 1
-    while i < len(doc) and doc[i].is_space:
-        i += 1
-    return i
-
-
-def _word_before(doc: Doc, i: int) -> int:
-    """The index of the nearest token before ``i`` that is not whitespace (a line break), or -1."""
-    i -= 1
-    while i >= 0 and doc[i].is_space:
-        i -= 1
-    return i
 
 
 def _where_reported(span: Span, triggers: set[int]) -> bool:

@@ -253,7 +253,7 @@ def mention(ent: Span) -> str:
     """The text a place entity is looked up by, with a type word just after it that the NER left
     out: "SAN PATRICIO" + "NEIGHBORHOOD", "ARAUCA" + "INTENDANCY" (across a line break)."""
     doc = ent.doc
-    after = _word_after(doc, ent.end)
+    after = word_after(doc, ent.end)
     if after < len(doc) and doc[after].lower_ in TYPE_WORDS and place_key(ent.text).split()[-1:] != [doc[after].lower_]:
         return f"{ent.text} {doc[after].text}"
     return ent.text
@@ -264,7 +264,7 @@ STREET_WORDS = frozenset({"street", "streets", "avenue", "avenues", "boulevard",
 
 
 def _street_name(ent: Span) -> bool:
-    after = _word_after(ent.doc, ent.end)
+    after = word_after(ent.doc, ent.end)
     return after < len(ent.doc) and ent.doc[after].lower_ in STREET_WORDS
 
 
@@ -550,7 +550,7 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
                 and key not in NOT_PLACES and all(t.is_alpha and (t.is_title or t.is_upper) and not t.is_stop
                                                   or t.lower_ in NAME_JOINERS for t in ent) \
                 and registry.lookup(ent.text) is None and _in_main_country(ent, gazetteer, context, main, words)
-        before = _word_before(doc, ent.start)
+        before = word_before(doc, ent.start)
         return verdicts[key] and key in placed and not (before >= 0 and is_title_word(doc[before].text))
 
     # A name read as a person's or a nationality is a town's only where the text puts one of its mentions as a
@@ -649,7 +649,7 @@ def _one_sense(doc: Doc, entities: list[Span], gazetteer) -> tuple[list[Span], b
 def _completed(doc: Doc, ent: Span, gazetteer) -> Optional[Span]:
     """The entity with the words after it, where that makes a longer name the gazetteer knows by
     its own name: "VINA" + "DEL MAR", "SAN PEDRO" + "SULA" (across a line break too)."""
-    after = _word_after(doc, ent.end)
+    after = word_after(doc, ent.end)
     if after >= len(doc) or not (doc[after].lower_ in NAME_JOINERS - {"of"} or _name_like(doc[after])):
         return None
     for end in range(min(len(doc), after + 3), after, -1):
@@ -692,29 +692,31 @@ def _name_like(token) -> bool:
 
 def _locative(doc: Doc, start: int, end: int) -> bool:
     # Wire copy wraps lines anywhere: "IN\nARAUCA INTENDANCY", "THE CARIBBEAN PORT OF\nCARTAGENA".
-    i = _word_before(doc, start)
+    i = word_before(doc, start)
     if i > 0 and doc[i].lower_ in {"the", "el", "la"}:
-        i = _word_before(doc, i)
+        i = word_before(doc, i)
     before = doc[i] if i >= 0 else None
     if before is not None and before.lower_ == "of":  # "the city of Flores", not "the leader of Mexico Inc."
-        noun = _word_before(doc, i)
-        return noun >= 0 and (doc[noun].lower_ in PLACE_NOUNS or doc[max(0, _word_before(doc, noun))].lower_
+        noun = word_before(doc, i)
+        return noun >= 0 and (doc[noun].lower_ in PLACE_NOUNS or doc[max(0, word_before(doc, noun))].lower_
                                in PLACE_NOUNS)
     # A preposition, not the "to" of an infinitive ("TO TURN", "TO SAVE").
     preposition = before is not None and before.lower_ in LOCATIVE_WORDS and before.tag_ != "TO" \
         and before.dep_ not in {"aux", "mark"} or before is not None and before.lower_ == "to" and before.dep_ == "prep"
-    after = _word_after(doc, end)
+    after = word_after(doc, end)
     return preposition or (after < len(doc) and doc[after].lower_ in PLACE_NOUNS)
 
 
-def _word_after(doc: Doc, i: int) -> int:
-    """The index of token i or, where it is a line break, of the token after it; len(doc) at the end."""
+def word_after(doc: Doc, i: int) -> int:
+    """The index of token i or, where it is a line break, of the token after it; len(doc) at the end. Wire copy
+    breaks its lines anywhere, so a rule that reads the next word reads it over one line break (not a paragraph
+    break)."""
     while i < len(doc) and _line_break(doc[i]):
         i += 1
     return i
 
 
-def _word_before(doc: Doc, i: int) -> int:
+def word_before(doc: Doc, i: int) -> int:
     """The index of the token before token i, over a line break; -1 at the start."""
     i -= 1
     while i >= 0 and _line_break(doc[i]):
