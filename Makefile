@@ -228,13 +228,13 @@ $(RELATIONS_MODEL): $(GOLD_FILES) configs/relations.cfg | $(GOLD_CORPORA) instal
 # scored as for the shipped one. About 12 minutes on 2 cores.
 .PHONY: train-relations-trf
 train-relations-trf: $(GOLD_FILES) configs/relations-trf.cfg | $(GOLD_CORPORA) install-trf
-	$(TRAIN_ENV) HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(TRF_PY) -m spacy train configs/relations-trf.cfg \
+	$(TRF_ENV) $(TRF_PY) -m spacy train configs/relations-trf.cfg \
 		--output $(SCRATCH)/relations-trf/train --paths.train $(CORPORA)/gold-train.spacy \
 		--paths.dev $(CORPORA)/gold-dev.spacy $(TRAIN_OVERRIDES)
-	$(TRAIN_ENV) HF_HUB_OFFLINE=1 $(TRF_PY) -m pipeline.training.relations calibrate \
+	$(TRF_ENV) $(TRF_PY) -m pipeline.training.relations calibrate \
 		$(SCRATCH)/relations-trf/train/model-best $(SCRATCH)/relations-trf/model --dev $(CORPORA)/gold-dev.spacy \
 		--test $(CORPORA)/gold-test.spacy --metrics $(SCRATCH)/relations-trf/metrics
-	$(TRAIN_ENV) HF_HUB_OFFLINE=1 $(TRF_PY) -m pipeline.report relations-pr --model $(SCRATCH)/relations-trf/model \
+	$(TRF_ENV) $(TRF_PY) -m pipeline.report relations-pr --model $(SCRATCH)/relations-trf/model \
 		--corpora $(CORPORA) --out $(SCRATCH)/relations-trf/metrics/relations-pr.json
 
 # evaluate: every scorer on dev and test -> $(METRICS)/*.json. On the gold splits: every layer

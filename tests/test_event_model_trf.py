@@ -125,31 +125,27 @@ def _tiny_trf_pipeline(tmp_path: Path) -> Path:
     return tmp_path / "tiny"
 
 
-def test_relation_linker_of_the_trf_config_learns_a_tiny_example():
+def test_relation_linker_of_the_trf_config_learns_a_tiny_example(blank_nlp, doc_with_ents):
     """configs/relations-trf.cfg's relation linker (MiniLM as its token encoder) trains and decodes."""
-    fix_random_seed(0)
-    config = spacy.util.load_config(ROOT / "configs" / "relations-trf.cfg")
-    settings = {key: value for key, value in config["components"]["news_relation_linker"].items()
-                if key != "factory"}
-    nlp = English()
-    nlp.add_pipe("news_relation_linker", config=settings)
     text = "The Islamic State (ISIL) fought the Kurdish forces in Kobani , Syria ."
-    marks = [("Islamic State", "ORG"), ("ISIL", "ORG"), ("Kurdish forces", "ORG"), ("Kobani", "GPE"),
-             ("Syria", "GPE")]
+    marks = [("Islamic State", "ORG", 0), ("ISIL", "ORG", 0), ("Kurdish forces", "ORG", 0), ("Kobani", "GPE", 0),
+             ("Syria", "GPE", 0)]
     gold = [("ALIAS_OF", "ISIL", "Islamic State"), ("FIGHTING_AGAINST", "ISIL", "Kurdish forces"),
             ("LOCATED_IN", "Kobani", "Syria")]
-
-    def doc():
-        made = nlp.make_doc(text)
-        made.ents = [made.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in marks]
-        return made
 
     def chars(phrase):
         return [text.index(phrase), text.index(phrase) + len(phrase)]
 
-    reference = doc()
+    # The Docs first: doc_with_ents runs the blank pipeline, which is to have no linker yet.
+    reference, predicted, unseen = (doc_with_ents(text, marks) for _ in range(3))
     reference.user_data["relations"] = [[label, *chars(head), *chars(tail)] for label, head, tail in gold]
-    examples = [Example(doc(), reference)]
+    fix_random_seed(0)
+    config = spacy.util.load_config(ROOT / "configs" / "relations-trf.cfg")
+    settings = {key: value for key, value in config["components"]["news_relation_linker"].items()
+                if key != "factory"}
+    nlp = blank_nlp
+    nlp.add_pipe("news_relation_linker", config=settings)
+    examples = [Example(predicted, reference)]
     optimizer = nlp.initialize(lambda: examples)
     losses = []
     for _ in range(12):
@@ -157,5 +153,5 @@ def test_relation_linker_of_the_trf_config_learns_a_tiny_example():
         nlp.update(examples, sgd=optimizer, drop=0.0, losses=step)
         losses.append(step["news_relation_linker"])
     assert losses[-1] < losses[0] / 2
-    found = {(r.label, r.head.text, r.tail.text) for r in nlp(doc())._.relations}
+    found = {(r.label, r.head.text, r.tail.text) for r in nlp(unseen)._.relations}
     assert set(gold) <= found

@@ -51,8 +51,8 @@ from typing import Optional
 from spacy.tokens import Doc, Span
 
 from ..normalize.places import GENERIC_WORDS, NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
-from .normalization import (DATELINE, NAME_JOINERS, PLACE_LABELS, SETTLEMENT_NOUNS, place_specificity, qualifies,
-                            word_after, word_before)
+from .normalization import (DATELINE, NAME_JOINERS, PLACE_LABELS, PLACE_NOUNS, SETTLEMENT_NOUNS, place_specificity,
+                            qualifies, word_after, word_before)
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
 PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",
@@ -95,7 +95,7 @@ REPORTING_VERBS = {"say", "report", "announce", "tell", "state", "confirm", "dis
 
 def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str, GeoPlace]]:
     """(the text naming it, the place) for an event mention and its ``location`` arguments, or None."""
-    triggers = _triggers(mention)
+    triggers = trigger_tokens(mention)
     found = _gazetteer_place(locations, mention, triggers, doc)
     parts = _unknown_parts(locations)
     if found is not None and parts:
@@ -121,19 +121,20 @@ def _names_a_place(mention, doc: Doc) -> bool:
     """The mention says where, by a place of its own or a named part of one, rather than being placed
     only by the story around it."""
     locations = _locations(mention)
-    return bool(_own_places(locations, _triggers(mention), doc) or _unknown_parts(locations))
+    return bool(_own_places(locations, trigger_tokens(mention), doc) or _unknown_parts(locations))
 
 
 def _unknown_parts(locations: list[Span]) -> list[Span]:
     return [s for s in locations if s._.place is None and _part_of_place(s)]
 
 
-def _triggers(mention) -> set[int]:
+def trigger_tokens(mention) -> set[int]:
+    """The indices of the tokens of a mention's triggers."""
     return {t.i for span in (mention.trigger, *getattr(mention, "extra_triggers", ())) for t in span}
 
 
 def _own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span]:
-    return [s for s in locations if s._.place is not None and not _qualifier(s, triggers)
+    return [s for s in locations if s._.place is not None and not qualifier(s, triggers)
             and not _in_dateline(s, doc) and not _where_reported(s, triggers) and not _landmark(s)]
 
 
@@ -163,7 +164,7 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
     window = _sentences_before(doc, sentence, 2)
     nearby = [e for e in doc.ents if e.label_ in PLACE_LABELS and e._.place is not None
               and (sentence.start <= e.start < sentence.end or window <= e.start < start)
-              and not _qualifier(e, triggers) and not _in_dateline(e, doc) and not _where_reported(e, triggers)
+              and not qualifier(e, triggers) and not _in_dateline(e, doc) and not _where_reported(e, triggers)
               and not _landmark(e) and _here(e, triggers, countries)]
     if nearby:
         best = max(nearby, key=lambda s: (s._.place.country_code in countries[:1], sentence.start <= s.start,
@@ -256,7 +257,7 @@ def _story_place(doc: Doc, countries: list[str], before: int) -> Optional[Span]:
         return None
     return next((e for e in doc.ents if e.start < before and e.label_ in PLACE_LABELS and e._.place is not None
                  and e._.place.kind != "country" and e._.place.country_code == countries[0]
-                 and not _in_dateline(e, doc) and not _qualifier(e, set()) and not _landmark(e)), None)
+                 and not _in_dateline(e, doc) and not qualifier(e, set()) and not _landmark(e)), None)
 
 
 def _part_of_place(span: Span) -> bool:
@@ -324,16 +325,19 @@ def part_name(span: Span) -> str:
     return span.text
 
 
-def _qualifier(span: Span, triggers: set[int]) -> bool:
-    """A country that qualifies a noun other than the trigger ("U.S. CITIZEN", "COLOMBIA'S PRESIDENT"),
-    or a place that says where a person is from ("ROBERTO ROASCIO OF MILAN")."""
+def qualifier(span: Span, triggers: set[int]) -> bool:
+    """A country that qualifies a noun other than the trigger, saying whose the person or thing is rather than
+    where anything happened ("U.S. CITIZEN", "COLOMBIA'S PRESIDENT", "the U.S. embassy in Lima"; not before a place
+    word, "the Colombia border region"), or a place that says where a person is from ("ROBERTO ROASCIO OF
+    MILAN")."""
     place = span._.place
     if place is None:
         return False
     root = span.root
     if root.dep_ == "pobj" and root.head.lower_ in {"of", "from"} and root.head.head.ent_type_ == "PERSON":
         return True
-    return place.kind == "country" and qualifies(span) and root.head.i not in triggers
+    return place.kind == "country" and qualifies(span) and root.head.i not in triggers \
+        and root.head.lower_ not in PLACE_NOUNS and root.head.ent_type_ not in PLACE_LABELS
 
 
 def _landmark(span: Span) -> bool:

@@ -35,6 +35,7 @@ from ..architectures.event_model import (EVENT_TYPES, ROLE_TAGS, ROLES, EventSco
 from ..evaluation.muc4 import RECORD_ROLE_SLOTS, Template, make_template, normalize_mention, score_corpus
 from .events import (EVENTS_KEY, PLACE_LABELS, TRIGGER_LEMMAS, EventArgument, EventMention, _is_locative, _kind,
                      _status, names_a_setting, noun_phrase, with_owner)
+from .event_location import trigger_tokens
 
 FACTORY = "news_event_model"
 STOPPAGE_WORDS = {"strike", "stoppage", "walkout", "shutdown"}
@@ -169,9 +170,10 @@ class EventModel(TrainablePipe):
                              extra_triggers=[doc[t.i:t.i + 1] for t in _trigger_words(doc, event_type)
                                              if t.i != trigger.start])
         seen = {(a.role, a.span.start, a.span.end) for a in arguments}
+        triggers = trigger_tokens(event)
         for ent in sentence.ents:
             role = "date" if ent.label_ == "DATE" else "location" if ent.label_ in PLACE_LABELS and \
-                _is_locative(ent) else None
+                _is_locative(ent, triggers) else None
             if role and (role, ent.start, ent.end) not in seen:
                 seen.add((role, ent.start, ent.end))
                 event.arguments.append(EventArgument(role, ent, source="model"))

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..normalize.dates import day_span
 from .actors import ACTOR_LABEL, ACTOR_NOUNS, ACTORS_KEY
-from .event_location import incident_place, part_name
+from .event_location import incident_place, part_name, qualifier, trigger_tokens
 from .names import ORGANISATION_HEADS
 from .normalization import SETTLEMENT_NOUNS, publication_date
 from .sentences import in_boilerplate
@@ -141,7 +141,7 @@ class RuleEventExtractor:
                 event.arguments.append(EventArgument(role, span))
         for ent in sentence.ents:
             role = {"WEAPON": "weapon", "DATE": "date"}.get(ent.label_)
-            if ent.label_ in PLACE_LABELS and _is_locative(ent):
+            if ent.label_ in PLACE_LABELS and _is_locative(ent, trigger_tokens(event)):
                 role = "location"
             if role and (role, ent.start, ent.end) not in seen:
                 seen.add((role, ent.start, ent.end))
@@ -813,25 +813,15 @@ def _with_members(token: Token, end: int) -> int:
     return end
 
 
-def _is_locative(ent: Span) -> bool:
+def _is_locative(ent: Span, triggers: set[int]) -> bool:
+    if qualifier(ent, triggers):
+        return False  # "U.S. PROFESSOR DAVID KENT": whose, not where (event_location.qualifier)
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in SETTLEMENT_NOUNS:
         return True  # "the town of Hostigal": the name of a place the sentence is about
     if part_name(ent) != ent.text:
         return True  # the NER took the noun in: "(THE MAYOR OF) THE SMALL TOWN OF HOSTIGAL"
-    if ent.root.dep_ == "compound" and _belongs_to_country(ent, head):
-        return False
     return ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
-
-
-def _belongs_to_country(ent: Span, head: Token) -> bool:
-    """A country named before a noun that is no place says whose the person or thing is, not where anything
-    happened: "U.S. PROFESSOR DAVID KENT", "a U.S. aid worker in Peshawar", "the U.S. embassy in Lima". A town
-    before its noun stays a place ("a Cali police station"), as does a country before a place word ("the
-    Colombia border region")."""
-    place = getattr(ent._, "place", None)
-    return (place is not None and place.kind == "country" and head.ent_type_ not in PLACE_LABELS
-            and head.lemma_.lower() not in SETTLEMENT_NOUNS | SETTING_NOUNS)
 
 
 # The guidelines' subtypes (annotations/GUIDELINES.md, section 5), each given only where the text states it;
