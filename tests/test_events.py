@@ -190,6 +190,26 @@ def test_the_same_named_victim_outweighs_where_the_story_places_a_mention(annota
     assert [a.span.text for a in murder.arguments if a.role == "location"] == ["Huancayo"]
 
 
+def test_a_named_victim_killed_by_a_bombing_is_one_incident_whatever_the_places(annotate):
+    # The bombing told again by its outcome, with the same named victim: one bombing, not a bombing and an attack.
+    doc = annotate("A bomb exploded at a cafe in Lima on Monday, killing Mario Diaz. Gunmen later shot Pedro Ruiz "
+                   "in Cuzco. Mario Diaz was killed as he left the cafe.", published="1990-05-02")
+    bombing, shooting = _events(doc)
+    assert bombing.type == "BOMBING" and len(bombing.mentions) == 2
+    assert "killed" in [t.text for t in bombing.extra_triggers]
+    # A person is killed once: a second report of the killing that places it elsewhere is the same killing.
+    doc = annotate("Carlos Perez was shot dead in Bogota on Monday. Police have no suspects in the murder of "
+                   "Carlos Perez in Soacha.", published="1990-05-02")
+    (killing,) = _events(doc)
+    assert len(killing.mentions) == 2
+
+
+def test_a_kidnapping_and_the_killing_of_its_hostage_are_two_incidents(annotate):
+    doc = annotate("Rebels kidnapped Mario Diaz in Lima on Monday. Mario Diaz was killed on Friday.",
+                   published="1990-05-10")
+    assert [e.type for e in _events(doc)] == ["KIDNAPPING", "ATTACK"]
+
+
 @pytest.mark.parametrize("text, places", [
     # A country before a noun that is no place says whose the person or thing is.
     ("Gunmen kidnapped a U.S. aid worker in Peshawar.", ["Peshawar"]),

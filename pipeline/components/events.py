@@ -170,11 +170,12 @@ def group_incidents(events: list[EventMention]) -> list[EventMention]:
     are kept in ``mentions``."""
     incidents: list[EventMention] = []
     for event in events:
-        same = next((i for i in incidents if i.type == event.type and i.kind == event.kind
-                     and _same_incident(i, event)), None)
+        same = next((i for i in incidents if i.kind == event.kind and _same_incident(i, event)), None)
         if same is None:
             incidents.append(event)
             continue
+        if same.type != event.type:  # "A BOMB EXPLODED ..." then "... KILLED X": the bombing, told by its outcome
+            same.type = min(same.type, event.type, key=TYPE_PRIORITY.index)
         if not same.mentions:
             same.mentions = [replace(same, arguments=list(same.arguments), extra_triggers=list(same.extra_triggers))]
         same.mentions.append(event)
@@ -189,12 +190,25 @@ def group_incidents(events: list[EventMention]) -> list[EventMention]:
     return incidents
 
 
+# Types whose incident may be told again by what it did to its victims: a bombing or an arson kills ("A BOMB
+# EXPLODED AT THE CAFE ... THE EXPLOSION KILLED MARIO DIAZ ... DIAZ WAS KILLED AS HE ..."). A kidnapping and the
+# killing of its hostage are two acts, as MUC-4 and ACLED code them.
+TOLD_BY_OUTCOME = {"BOMBING", "ARSON"}
+
+
 def _same_incident(incident: EventMention, mention: EventMention) -> bool:
-    """A later mention of the incident: nothing in it says otherwise, and it either refers back ("THE ATTACK",
-    "this bombing") or names no victim or target that the incident does not have already."""
+    """A later mention of the incident: nothing in it says otherwise, and it either names one of the incident's
+    named victims (a person is killed once), refers back ("THE ATTACK", "this bombing") or names no victim or
+    target that the incident does not have already. A mention of another type joins only by a shared named
+    victim, where one is an attack and the other a type told by its outcome (``TOLD_BY_OUTCOME``)."""
+    shared_victim = _shared_victim(incident, mention)
+    if incident.type != mention.type and not (
+            shared_victim and {incident.type, mention.type} - {"ATTACK"} <= TOLD_BY_OUTCOME
+            and "ATTACK" in {incident.type, mention.type}):
+        return False
     if _conflict(incident, mention):
         return False
-    if _refers_back(mention.trigger.root):
+    if shared_victim or _refers_back(mention.trigger.root):
         return True
     return not _heads(mention, ("victim", "target")) - _heads(incident, ("victim", "target"))
 
@@ -214,10 +228,11 @@ def _conflict(a: EventMention, b: EventMention) -> bool:
     or where it is placed), a date (month or day), a named victim, target or responsible group. Each side
     names one, and none of one side matches one of the other."""
     places_b = _placed(b)
-    # Where a mention with no place of its own is placed is read off the story around it; the same named victim
-    # outweighs it ("THE MURDER OF LUIS CARLOS GALAN" ... "THE MURDER OF LUIS CARLOS GALAN IN SOACHA").
-    places_a = (_placed(a) or ([] if _named(a, "victim") & _named(b, "victim") else _where_placed(a))
-                if places_b else [])
+    # Where a mention with no place of its own is placed is read off the story around it. The same named victim
+    # outweighs any place ("THE MURDER OF LUIS CARLOS GALAN" ... "THE MURDER OF LUIS CARLOS GALAN IN SOACHA";
+    # "... KILLED ABOARD A PLANE FROM BOGOTA TO BARRANQUILLA"): a person dies once, wherever the reports put it.
+    shared_victim = _shared_victim(a, b)
+    places_a = (_placed(a) or _where_placed(a)) if places_b and not shared_victim else []
     if places_a and places_b and not any(_same_area(p, q) for p in places_a for q in places_b):
         return True
     dates_a, dates_b = _dates(a), _dates(b)
@@ -228,6 +243,15 @@ def _conflict(a: EventMention, b: EventMention) -> bool:
         if named_a and named_b and not named_a & named_b:
             return True
     return False
+
+
+def _shared_victim(a: EventMention, b: EventMention) -> bool:
+    """Both name one person among their victims (by the names stage's canonical form)."""
+    def people(event: EventMention) -> set[str]:
+        return {(getattr(x.span._, "canonical", None) or x.span.text).lower() for x in event.arguments
+                if x.role == "victim" and x.span.label_ == "PERSON"}
+
+    return bool(people(a) & people(b))
 
 
 def _named(event: EventMention, role: str) -> set[str]:
