@@ -83,6 +83,8 @@ def _event(doc: Doc, number: int, mention, entity_ids: dict, sentence_of: list[i
 
 
 def _event_date(spans: list[Span]) -> EventDate | None:
+    # A length of time ("the past 10 years", "30 years") or how often ("daily") says nothing of when it happened.
+    spans = [s for s in spans if s._.timex is None or s._.timex.type not in ("DURATION", "SET")]
     if not spans:
         return None
     # The most precise resolved date: "Wednesday (December 22)" beats "2021".

@@ -112,3 +112,35 @@ def test_date_spans_leave_out_the_signal_and_join_a_weekday_to_its_date(annotate
     assert not [text for text in dates if text.startswith("Monday,")]
     doc = annotate("Militants attack the convoys daily, officials said on Monday.", published="2022-06-14")
     assert [e.text for e in doc.ents if e.label_ == "DATE"] == ["Monday"]
+
+
+def test_a_time_of_day_on_the_24_hour_clock_is_no_year(annotate):
+    # Wire copy writes times of day as four digits, which the NER takes for years: "AT 1830" is half past six
+    # in the evening, and no date of the attack.
+    doc = annotate("URBAN COMMANDOS ATTACKED THE 1ST INFANTRY BRIGADE HEADQUARTERS AT 1830 ON THURSDAY, 25 MAY.",
+                   published="1990-05-26")
+    times = {e.text: e._.timex.value for e in doc.ents if e.label_ == "TIME"}
+    assert times == {"1830": "XXXX-XX-XXT18:30"}
+    (attack,) = doc._.events
+    assert [a.span.text for a in attack.arguments if a.role == "date"] == ["THURSDAY, 25 MAY"]
+    doc = annotate("THE BOMB EXPLODED AT APPROXIMATELY 2145 IN LIMA.", published="1990-05-26")
+    assert not [e for e in doc.ents if e.label_ == "DATE"]
+    # A year stays a year: after "in", or with no sign of a clock; four digits past the 59th minute are no time.
+    doc = annotate("The church, built in 1830, was bombed in 1950 and again at 1989 prices.", published="1990-05-26")
+    assert [(e.text, e._.timex.value) for e in doc.ents if e.label_ == "DATE" and e.text.isdigit()] == \
+        [("1830", "1830"), ("1950", "1950"), ("1989", "1989")]
+
+
+def test_a_length_of_time_is_no_events_date(annotate):
+    from pipeline.doc_to_record import doc_to_record
+    from pipeline.ingest import ArticleLimits, make_article
+
+    def event_dates(text):
+        record = doc_to_record(annotate(text, published="1990-05-26"),
+                               make_article(text, "t", ArticleLimits(), article_id="t", published="1990-05-26"))
+        return [(e.date.text, e.date.value) if e.date else None for e in record.events]
+
+    # "for 30 years" says how long, not when: the attack has no date rather than a wrong one.
+    assert event_dates("Guerrillas who have fought the army for 30 years attacked a bus in Lima.") == [None]
+    assert event_dates("Guerrillas who have fought the army for 30 years attacked a bus in Lima on Friday.") == \
+        [("Friday", "1990-05-25")]

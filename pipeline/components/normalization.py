@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from ..normalize.dates import FREQUENCIES, WEEKDAYS, infer_publication_window, normalize_date
+from ..normalize.dates import FREQUENCIES, WEEKDAYS, Timex, infer_publication_window, normalize_date
 from .entities import document_case
 from ..normalize.actors import is_title_word, load_registry
 from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key, query_forms
@@ -69,7 +69,9 @@ def news_dates(nlp: Language, name: str):
             anchor = window.start if window is not None else None
         focus = None  # the first quarter the text names: what "the year-ago quarter" is a year before
         for ent in doc.ents:
-            if ent.label_ in {"DATE", "TIME"}:
+            if ent.label_ == "TIME" and (clock := clock_time(ent)) is not None:
+                ent._.timex = Timex(f"XXXX-XX-XXT{clock[:2]}:{clock[2:]}", "none", "TIME")
+            elif ent.label_ in {"DATE", "TIME"}:
                 ent._.timex = normalize_date(_with_signal(ent), anchor, clause_tense(ent), focus)
                 if focus is None and ent._.timex is not None and QUARTER_VALUE.fullmatch(ent._.timex.value) \
                         and not YEAR_AGO.search(ent.text.lower()):
@@ -91,6 +93,34 @@ DATE_SIGNALS = frozenset({"between", "from", "since", "until", "till", "on", "in
 # A signal that makes one range of the dates after it, whose value is read with it ("from ... to ..." may be two
 # dates, as TimeML marks them).
 RANGE_SIGNALS = frozenset({"between"})
+
+
+# Wire copy gives times of day on the 24-hour clock ("AT 1830", "2145 LOCAL TIME", "0700 HOURS"), which the NER
+# takes for years: four digits that read as hours and minutes, after "at" or before a word of clock time. "IN
+# 1950", "SINCE 1930" and "1830" alone stay years.
+CLOCK_DIGITS = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d$")
+CLOCK_BEFORE = frozenset({"at"})
+CLOCK_AFTER = frozenset({"hours", "hrs", "hr", "local", "gmt", "utc", "est", "edt", "cst", "pst", "zulu"})
+APPROXIMATELY = frozenset({"approximately", "about", "around", "roughly"})  # "AT APPROXIMATELY 1830"
+
+
+def clock_time(ent: Span) -> Optional[str]:
+    """"1830" for a date entity that is a time of day on the 24-hour clock ("AT 1830", "2145 LOCAL TIME"), else
+    None."""
+    digits = [t for t in ent if t.text.isdigit()]
+    if len(digits) != 1 or not CLOCK_DIGITS.match(digits[0].text):
+        return None
+    number = digits[0]
+    if any(not (t.i == number.i or t.lower_ in CLOCK_BEFORE | CLOCK_AFTER | APPROXIMATELY | {"time"}) for t in ent):
+        return None  # "25 MAY 1830", "the 1830s": more than a number
+    start = number.i
+    while start > 0 and number.doc[start - 1].lower_ in APPROXIMATELY:
+        start -= 1
+    before = number.doc[start - 1] if start > 0 else None
+    after = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
+    if (before is not None and before.lower_ in CLOCK_BEFORE) or (after is not None and after.lower_ in CLOCK_AFTER):
+        return number.text
+    return None
 
 
 def _with_signal(ent: Span) -> str:
@@ -129,6 +159,8 @@ def _add_reference_dates(doc: Doc, matcher: Matcher) -> None:
     for ent in _date_spans(list(doc.ents)):
         if ent.label_ == "DATE" and ent.text.lower() in FREQUENCIES:
             continue  # "DAILY": how often, not when (a TIMEX3 SET, no date)
+        if ent.label_ == "DATE" and clock_time(ent) is not None:
+            ent = Span(doc, ent.start, ent.end, label="TIME")  # "AT 1830": a time of day, not the year 1830
         if ent.label_ == "DATE" and len(ent) > 1 and ent[-1].tag_ == "POS":
             ent = Span(doc, ent.start, ent.end - 1, label="DATE")  # "last year's" -> "last year"
         entities.append(ent)
