@@ -204,6 +204,29 @@ def test_a_named_victim_killed_by_a_bombing_is_one_incident_whatever_the_places(
     assert len(killing.mentions) == 2
 
 
+def test_a_sentence_reporting_acts_in_separate_places_reports_one_incident_in_each(annotate):
+    doc = annotate("The ELN murdered three peasants in Popayan, Cauca, two in Medellin, and three in Monteria.",
+                   published="1990-03-10")
+    places = [[a.span.text for a in e.arguments if a.role == "location"] for e in _events(doc)]
+    assert places == [["Popayan"], ["Medellin"], ["Monteria"]]  # Cauca holds Popayan: one place
+    first = _events(doc)[0]
+    assert [a.span.text for a in first.arguments if a.role == "victim"] == ["three peasants"]
+    assert all("ELN" in [a.span.text for a in e.arguments if a.role == "perpetrator_org"] for e in _events(doc))
+    # The dead are counted once, not once per place.
+    doc = annotate("Bombs exploded in Lima and in Cuzco on Monday, killing five people.", published="1990-03-10")
+    assert [[a.span.text for a in e.arguments if a.role == "location"] for e in _events(doc)] == [["Lima"], ["Cuzco"]]
+    assert sorted(str(e.killed) for e in _events(doc)) == ["(5, 'exact')", "None"]
+
+
+@pytest.mark.parametrize("text", [
+    "A bomb exploded in Lima, the capital of Peru, on Monday.",  # one place holds the other
+    "THE REBELS BLEW UP FIVE ELECTRICITY POSTS IN SAN VICENTE AND MORAZAN DEPARTMENTS.",  # one phrase, one act
+    "Guerrillas killed two peasants in Ayacucho, 575 km southeast of Lima.",  # a landmark
+])
+def test_one_place_or_one_phrase_of_places_stays_one_incident(annotate, text):
+    assert len(_events(annotate(text, published="1990-03-10"))) == 1
+
+
 def test_a_kidnapping_and_the_killing_of_its_hostage_are_two_incidents(annotate):
     doc = annotate("Rebels kidnapped Mario Diaz in Lima on Monday. Mario Diaz was killed on Friday.",
                    published="1990-05-10")

@@ -26,6 +26,9 @@ AT_MOST = {"up", "most", "many"}  # "up to", "at most", "as many as"
 
 @Language.component("news_casualties", requires=["doc._.events"], assigns=["doc._.events"])
 def news_casualties(doc: Doc) -> Doc:
+    # A casualty word counts for one event only: the incidents a sentence reports in several places share its
+    # words (events.split_by_place), and their dead must not be added up twice.
+    counted: set[int] = set()
     for event in doc._.events or ():
         sentences = (event.sentence, *getattr(event, "extra_sentences", ()))
         for token in (token for sentence in sentences for token in sentence):
@@ -36,9 +39,12 @@ def news_casualties(doc: Doc) -> Doc:
                 slot = "injured"
             else:
                 continue
+            if token.i in counted:
+                continue
             count = casualty_count(token)
             if count is not None and getattr(event, slot) is None:
                 setattr(event, slot, count)
+                counted.add(token.i)
     return doc
 
 

@@ -133,6 +133,12 @@ def trigger_tokens(mention) -> set[int]:
     return {t.i for span in (mention.trigger, *getattr(mention, "extra_triggers", ())) for t in span}
 
 
+def own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span]:
+    """The places among an event mention's location arguments that say where it happened: resolved, and no
+    qualifier, dateline, place of reporting or distant landmark."""
+    return _own_places(locations, triggers, doc)
+
+
 def _own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span]:
     return [s for s in locations if s._.place is not None and not qualifier(s, triggers)
             and not _in_dateline(s, doc) and not _where_reported(s, triggers) and not _landmark(s)]
