@@ -533,3 +533,15 @@ def test_an_event_reported_in_a_town_happened_there(annotate):
             "YESTERDAY.")
     _, events = _event_locations(annotate, text)
     assert events["EXPLOSIONS"].name == "Huancayo"
+
+
+@pytest.mark.parametrize("line_break", [" ", "\n"])
+def test_a_town_name_before_a_site_noun_names_the_site_not_the_town(annotate, line_break):
+    # "EL DORADO" alone is a town in Narino; before "INTERNATIONAL AIRPORT" it names Bogota's airport.
+    text = (f"BOGOTA, 22 MAR 90 (INRAVISION) -- [TEXT] A TERRORIST KILLED PRESIDENTIAL CANDIDATE BERNARDO "
+            f"JARAMILLO AT THE EL DORADO{line_break}INTERNATIONAL AIRPORT THIS MORNING.")
+    doc, events = _event_locations(annotate, text)
+    (site,) = [e for e in doc.ents if e.text.startswith("EL DORADO")]
+    assert (site.label_, site._.place) == ("FAC", None)
+    location = events["KILLED"]
+    assert " ".join(location.text.split()) == "EL DORADO INTERNATIONAL AIRPORT" and location.name == "Bogotá"

@@ -253,6 +253,7 @@ def make_news_places(nlp: Language, name: str):
         caseless = document_case(doc) is not None  # all capitals or all lower case: case tells no name from a word
         _coordinates(doc)
         _find_places(doc, gazetteer, words if caseless else (frozenset(), frozenset()))
+        _named_sites(doc)
         dateline, abroad, dateline_end = _dateline(doc, gazetteer)
         places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS and not _street_name(ent)]
         # Without case, "STREET" or "COAST" may be a word: only a big place or one in the article's countries.
@@ -289,6 +290,40 @@ def mention(ent: Span) -> str:
     if after < len(doc) and doc[after].lower_ in TYPE_WORDS and place_key(ent.text).split()[-1:] != [doc[after].lower_]:
         return f"{ent.text} {doc[after].text}"
     return ent.text
+
+
+# Nouns after a name that make it a site's, which the NER may leave out: "THE EL DORADO INTERNATIONAL AIRPORT" is
+# an airport in Bogota, not the town of El Dorado in Narino; "THE SAN MIGUEL RIVER" is a river.
+SITE_NOUNS = frozenset({"airport", "airfield", "airbase", "river", "bridge", "dam", "barracks", "refinery", "stadium"})
+SITE_MODIFIERS = frozenset({"international", "military", "air", "national", "municipal", "regional"})
+# Sites whose name the NER may read as an organisation's ("EL DORADO INTERNATIONAL"): not "ARMY BARRACKS", whose
+# army is an actor.
+NAMED_SITE_NOUNS = frozenset({"airport", "airfield", "stadium"})
+
+
+def _named_sites(doc: Doc) -> None:
+    """A place name followed by a site noun is the site's name: the entity takes the words in, as a facility
+    (FAC), which the places stage does not look up as a town (event_location places it as a named part). A name
+    the NER read as an organisation that ends in a site noun is a facility too."""
+    entities, changed = list(doc.ents), False
+    for n, ent in enumerate(entities):
+        if ent.label_ == "ORG" and ent[-1].lower_ in NAMED_SITE_NOUNS:  # "EL DORADO INTERNATIONAL AIRPORT", a body?
+            entities[n] = Span(doc, ent.start, ent.end, label="FAC")
+            changed = True
+            continue
+        if ent.label_ not in {"GPE", "LOC", "ORG"}:  # "EL DORADO INTERNATIONAL" + "AIRPORT"
+            continue
+        i = word_after(doc, ent.end)
+        while i < len(doc) and doc[i].lower_ in SITE_MODIFIERS:
+            i = word_after(doc, i + 1)
+        if i >= len(doc) or doc[i].lower_ not in (SITE_NOUNS if ent.label_ != "ORG" else NAMED_SITE_NOUNS):
+            continue
+        if i < ent.end or any(other.start <= i for other in entities[n + 1:n + 2]):
+            continue  # the noun is in the name already, or another entity comes first
+        entities[n] = Span(doc, ent.start, i + 1, label="FAC")
+        changed = True
+    if changed:
+        doc.ents = entities
 
 
 # Words after a name that make it a street's: "SAN MARTIN STREETS" is no town, "PLAYA AVENUE" no beach.
