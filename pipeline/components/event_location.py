@@ -121,7 +121,7 @@ def _names_a_place(mention, doc: Doc) -> bool:
     """The mention says where, by a place of its own or a named part of one, rather than being placed
     only by the story around it."""
     locations = _locations(mention)
-    return bool(_own_places(locations, trigger_tokens(mention), doc) or _unknown_parts(locations))
+    return bool(own_places(locations, trigger_tokens(mention), doc) or _unknown_parts(locations))
 
 
 def _unknown_parts(locations: list[Span]) -> list[Span]:
@@ -136,10 +136,6 @@ def trigger_tokens(mention) -> set[int]:
 def own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span]:
     """The places among an event mention's location arguments that say where it happened: resolved, and no
     qualifier, dateline, place of reporting or distant landmark."""
-    return _own_places(locations, triggers, doc)
-
-
-def _own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span]:
     return [s for s in locations if s._.place is not None and not qualifier(s, triggers)
             and not _in_dateline(s, doc) and not _where_reported(s, triggers) and not _landmark(s)]
 
@@ -148,7 +144,7 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
     start = mention.trigger.start
     sentence = mention.sentence
     countries = list(getattr(doc._, "article_countries", None) or ())
-    linked = _own_places(locations, triggers, doc)
+    linked = own_places(locations, triggers, doc)
     if linked:
         best = max(linked, key=lambda s: (_in_clause(s, triggers), place_specificity(s._.place),
                                           -abs(s.start - start)))
@@ -293,7 +289,7 @@ def _unknown_place_name(span: Span, words: list[str]) -> bool:
     MOUNTAIN REGION", "NEIGHBORHOODS"), a nationality ("HONDURAN"), an ocean or a continent, a unit
     ("NUTIBARA BATTALION"), a known place behind a description ("THE AREA NEAR GUATEMALA"), nor a word
     of a person's name in the same article (a first name read as a place)."""
-    if span.label_ not in {"GPE", "LOC"} or not _after_place_preposition(span):
+    if span.label_ not in {"GPE", "LOC"} or not after_place_preposition(span):
         return False
     stems = [w[:-1] if w.endswith("s") and w[:-1] in _NOT_NAME_WORDS else w for w in words]
     names = [w for w in stems if w not in _NOT_NAME_WORDS and w not in {"the", "a", "an", "of", "near"}]
@@ -310,7 +306,7 @@ def _unknown_place_name(span: Span, words: list[str]) -> bool:
     return not all(w in person_words for w in names)
 
 
-def _after_place_preposition(span: Span) -> bool:
+def after_place_preposition(span: Span) -> bool:
     """A preposition of place governs the name ("IN ARCATAO"), or a common noun it names does ("IN LA
     RANERA STREAM", "NEAR THE JIBOA SUGAR MILL"); not a name before another name ("RODOLFO VIERA") or a
     unit ("AZMITIA BATTALION")."""

@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..normalize.dates import day_span
 from .actors import ACTOR_LABEL, ACTOR_NOUNS, ACTORS_KEY
-from .event_location import incident_place, own_places, part_name, qualifier, trigger_tokens
+from .event_location import (after_place_preposition, incident_place, own_places, part_name, qualifier,
+                             trigger_tokens)
 from .names import ORGANISATION_HEADS
 from .normalization import SETTLEMENT_NOUNS, publication_date
 from .sentences import in_boilerplate
@@ -157,10 +158,7 @@ class RuleEventExtractor:
         return event
 
 
-# Prepositions that put an act at a place, for splitting a sentence's report of acts in several places ("from" and
-# "across" say where someone came from or went through).
-AT_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "on"}
-SIDE_ROLES = ("victim", "target")
+STRUCK_ROLES = ("victim", "target")
 
 
 def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
@@ -174,11 +172,10 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
     triggers = trigger_tokens(event)
     locations = [a.span for a in event.arguments if a.role == "location"]
     resolved = own_places(locations, triggers, doc)
-    # A name the gazetteer lacks ("GUACHICONO") is a place of its own too, unless it qualifies a noun.
-    places = [s for s in locations if (s in resolved or s._.place is None and not qualifier(s, triggers))
-              and _at_place(s)]
-    # A country is no separate place of an act beside a town ("THE BURNING OF BUSES IN LIMA ... IN PERU").
-    places = [s for s in places if s._.place is None or s._.place.kind != "country"]
+    # Each after a preposition of place of its own ("IN LIMA"); a name the gazetteer lacks ("GUACHICONO") is a place
+    # too, but a country is no separate place of an act beside a town ("THE BURNING OF BUSES IN LIMA ... IN PERU").
+    places = [s for s in locations if after_place_preposition(s)
+              and (s in resolved and s._.place.kind != "country" or s._.place is None)]
     groups: list[list[Span]] = []
     for span in sorted(places, key=lambda s: s.start):
         group = next((g for g in groups if any(_one_place(span, o) for o in g)), None)
@@ -199,12 +196,11 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
         keys = {(s.start, s.end) for s in group}
         arguments = [a for a in event.arguments
                      if (a.role == "location" and (a.span.start, a.span.end) in keys)
-                     or (a.role in SIDE_ROLES and group_of(a.span) == i)
-                     or a.role not in SIDE_ROLES + ("location",)]
-        arguments += [EventArgument("location", s) for s in group
-                      if not any(a.role == "location" and (a.span.start, a.span.end) == (s.start, s.end)
-                                 for a in arguments)]
-        split.append(replace(event, arguments=arguments, extra_triggers=list(event.extra_triggers), mentions=[]))
+                     or (a.role in STRUCK_ROLES and group_of(a.span) == i)
+                     or a.role not in STRUCK_ROLES + ("location",)]
+        # Lists of their own: group_incidents extends them on the incident a later mention joins.
+        split.append(replace(event, arguments=arguments, extra_triggers=list(event.extra_triggers),
+                             extra_sentences=list(event.extra_sentences), mentions=[]))
     return split
 
 
@@ -213,17 +209,8 @@ def _one_place(later: Span, earlier: Span) -> bool:
     followed by the place it lies in ("GUACHICONO, SOUTHERN CAUCA DEPARTMENT")."""
     if later._.place is not None and earlier._.place is not None:
         return _same_area(later._.place, earlier._.place)
-    between = [t for t in later.doc[earlier.end:later.start] if not t.is_space]
-    return all(t.text == "," for t in between) and len(between) <= 1 or later.root.head.i == earlier.root.i \
-        and later.root.dep_ == "appos"
-
-
-def _at_place(span: Span) -> bool:
-    """The place is the object of a preposition of being there ("IN LIMA"), or in apposition or joined to one."""
-    token = span.root
-    while token.dep_ in {"appos", "conj"} and token.head.i != token.i:
-        token = token.head
-    return token.dep_ == "pobj" and token.head.lower_ in AT_PLACE_PREPS
+    between = [t.text for t in later.doc[earlier.end:later.start] if not t.is_space]
+    return between in ([], [","]) or (later.root.dep_ == "appos" and later.root.head.i == earlier.root.i)
 
 
 # A status other than "reported", said of any mention, is the incident's ("... CLAIMED RESPONSIBILITY FOR THE ATTACK").
@@ -263,6 +250,7 @@ def group_incidents(events: list[EventMention]) -> list[EventMention]:
 # EXPLODED AT THE CAFE ... THE EXPLOSION KILLED MARIO DIAZ ... DIAZ WAS KILLED AS HE ..."). A kidnapping and the
 # killing of its hostage are two acts, as MUC-4 and ACLED code them.
 TOLD_BY_OUTCOME = {"BOMBING", "ARSON"}
+_OUTCOME_PAIRS = {frozenset({"ATTACK", told}) for told in TOLD_BY_OUTCOME}
 
 
 def _same_incident(incident: EventMention, mention: EventMention) -> bool:
@@ -270,12 +258,11 @@ def _same_incident(incident: EventMention, mention: EventMention) -> bool:
     named victims (a person is killed once), refers back ("THE ATTACK", "this bombing") or names no victim or
     target that the incident does not have already. A mention of another type joins only by a shared named
     victim, where one is an attack and the other a type told by its outcome (``TOLD_BY_OUTCOME``)."""
-    shared_victim = _shared_victim(incident, mention)
-    if incident.type != mention.type and not (
-            shared_victim and {incident.type, mention.type} - {"ATTACK"} <= TOLD_BY_OUTCOME
-            and "ATTACK" in {incident.type, mention.type}):
+    shared_victim = bool(_named(incident, "victim", {"PERSON"}) & _named(mention, "victim", {"PERSON"}))
+    if incident.type != mention.type and not (shared_victim
+                                              and frozenset({incident.type, mention.type}) in _OUTCOME_PAIRS):
         return False
-    if _conflict(incident, mention):
+    if _conflict(incident, mention, shared_victim):
         return False
     if shared_victim or _refers_back(mention.trigger.root):
         return True
@@ -292,15 +279,15 @@ def _heads(event: EventMention, roles: tuple[str, ...]) -> set[str]:
             if a.role in roles}
 
 
-def _conflict(a: EventMention, b: EventMention) -> bool:
+def _conflict(a: EventMention, b: EventMention, shared_victim: bool) -> bool:
     """Two mentions that say different things of themselves are two incidents: a place (the incident's own,
     or where it is placed), a date (month or day), a named victim, target or responsible group. Each side
     names one, and none of one side matches one of the other."""
     places_b = _placed(b)
     # Where a mention with no place of its own is placed is read off the story around it. The same named victim
     # outweighs any place ("THE MURDER OF LUIS CARLOS GALAN" ... "THE MURDER OF LUIS CARLOS GALAN IN SOACHA";
-    # "... KILLED ABOARD A PLANE FROM BOGOTA TO BARRANQUILLA"): a person dies once, wherever the reports put it.
-    shared_victim = _shared_victim(a, b)
+    # "... KILLED ABOARD A PLANE FROM BOGOTA TO BARRANQUILLA"): a person dies once, wherever the reports put it
+    # (``shared_victim``: they name one person among their victims).
     places_a = (_placed(a) or _where_placed(a)) if places_b and not shared_victim else []
     if places_a and places_b and not any(_same_area(p, q) for p in places_a for q in places_b):
         return True
@@ -314,18 +301,9 @@ def _conflict(a: EventMention, b: EventMention) -> bool:
     return False
 
 
-def _shared_victim(a: EventMention, b: EventMention) -> bool:
-    """Both name one person among their victims (by the names stage's canonical form)."""
-    def people(event: EventMention) -> set[str]:
-        return {(getattr(x.span._, "canonical", None) or x.span.text).lower() for x in event.arguments
-                if x.role == "victim" and x.span.label_ == "PERSON"}
-
-    return bool(people(a) & people(b))
-
-
-def _named(event: EventMention, role: str) -> set[str]:
+def _named(event: EventMention, role: str, labels=("ORG", "PERSON", "GPE", "FAC")) -> set[str]:
     return {(getattr(a.span._, "canonical", None) or a.span.text).lower() for a in event.arguments
-            if a.role == role and a.span.label_ in ("ORG", "PERSON", "GPE", "FAC")}
+            if a.role == role and a.span.label_ in labels}
 
 
 def _dates(event: EventMention) -> set[str]:

@@ -307,7 +307,7 @@ def _named_sites(doc: Doc) -> None:
     the NER read as an organisation that ends in a site noun is a facility too."""
     entities, changed = list(doc.ents), False
     for n, ent in enumerate(entities):
-        if ent.label_ == "ORG" and ent[-1].lower_ in NAMED_SITE_NOUNS:  # "EL DORADO INTERNATIONAL AIRPORT", a body?
+        if ent.label_ == "ORG" and ent[-1].lower_ in NAMED_SITE_NOUNS:  # "EL DORADO INTERNATIONAL AIRPORT"
             entities[n] = Span(doc, ent.start, ent.end, label="FAC")
             changed = True
             continue
@@ -318,8 +318,8 @@ def _named_sites(doc: Doc) -> None:
             i = word_after(doc, i + 1)
         if i >= len(doc) or doc[i].lower_ not in (SITE_NOUNS if ent.label_ != "ORG" else NAMED_SITE_NOUNS):
             continue
-        if i < ent.end or any(other.start <= i for other in entities[n + 1:n + 2]):
-            continue  # the noun is in the name already, or another entity comes first
+        if any(other.start <= i for other in entities[n + 1:n + 2]):
+            continue  # another entity comes first
         entities[n] = Span(doc, ent.start, i + 1, label="FAC")
         changed = True
     if changed:
