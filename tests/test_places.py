@@ -545,3 +545,75 @@ def test_a_town_name_before_a_site_noun_names_the_site_not_the_town(annotate, li
     assert (site.label_, site._.place) == ("FAC", None)
     location = events["KILLED"]
     assert " ".join(location.text.split()) == "EL DORADO INTERNATIONAL AIRPORT" and location.name == "Bogotá"
+
+
+def _with_lemmas(doc, lemmas):
+    for token in doc:  # a blank pipeline has no lemmatizer
+        token.lemma_ = lemmas.get(token.lower_, token.lower_)
+    return doc
+
+
+@pytest.mark.parametrize("line_break", [" ", "\n"])
+def test_a_settlement_named_after_its_noun_is_found_across_a_line_break(doc_with_ents, line_break):
+    from pipeline.components.normalization import _find_places
+
+    # CHINAMECA (8,600 people) is too small to be taken without the noun that types it; QUELLOPATA is in no
+    # gazetteer; the NER began SAN CLEMENTE on its second word, after the line break.
+    text = (f"REBELS ATTACKED THE TOWN OF{line_break}CHINAMECA. THEY BURNED THE VILLAGE OF{line_break}QUELLOPATA "
+            f"TERRORISTS. IN THE TOWN OF SAN{line_break}CLEMENTE A BOMB EXPLODED.")
+    doc = _with_lemmas(doc_with_ents(text, [("CLEMENTE", "GPE", 0)]), {"terrorists": "terrorist"})
+    _find_places(doc, load_gazetteer(), (frozenset({"terrorist", "bomb"}), frozenset({"explode"})))
+    assert [(" ".join(e.text.split()), e.label_) for e in doc.ents] == [
+        ("CHINAMECA", "GPE"), ("QUELLOPATA", "GPE"), ("SAN CLEMENTE", "GPE")]
+
+
+def test_a_list_of_towns_and_a_town_with_its_province_are_each_a_place(doc_with_ents):
+    from pipeline.components.normalization import _find_places
+
+    text = ("THE ATTACKS TOOK PLACE IN THE TOWNS OF SANTO\nTOMAS DE PATA, PULLUHUAMAN, ANTA, AND ROSASPATA. HE WAS "
+            "CAPTURED IN THE TOWN OF MAICAO, GUAJIRA INTENDANCY. THE ENVOYS OF THE UNITED STATES, FRANCE, AND "
+            "ITALY LEFT.")
+    doc = _with_lemmas(doc_with_ents(text, [("SANTO\nTOMAS DE PATA", "ORG", 0), ("PULLUHUAMAN, ANTA", "ORG", 0),
+                                            ("ROSASPATA", "ORG", 0), ("MAICAO, GUAJIRA INTENDANCY", "GPE", 0),
+                                            ("UNITED STATES, FRANCE", "GPE", 0)]), {"towns": "town"})
+    _find_places(doc, load_gazetteer())
+    assert [(" ".join(e.text.split()), e.label_) for e in doc.ents] == [
+        ("SANTO TOMAS DE PATA", "GPE"), ("PULLUHUAMAN", "GPE"), ("ANTA", "GPE"), ("ROSASPATA", "GPE"),
+        ("MAICAO", "GPE"), ("GUAJIRA INTENDANCY", "GPE"), ("UNITED STATES", "GPE"), ("FRANCE", "GPE"),
+        ("ITALY", "GPE")]
+
+
+def test_a_division_named_only_by_a_direction_is_one_of_the_article_s_country():
+    gazetteer = load_gazetteer()
+    assert gazetteer.resolve("SOUTHERN REGION").country_code == "MW"  # Malawi's, where nothing says otherwise
+    assert gazetteer.resolve("SOUTHERN REGION", {"PE": 1.0}) is None  # in a Peruvian report, a part of Peru
+    assert gazetteer.resolve("EASTERN PROVINCE", {"PE": 1.0, "US": 0.2}) is None
+
+
+def test_a_later_sentence_that_names_the_act_again_says_where_it_was(annotate):
+    story = ("UNIDENTIFIED INDIVIDUALS TODAY BROKE INTO A FARM AND SET FIRE TO IT. AUTHORITIES VIEW THIS AS "
+             "TERRORISM.\n\nTHE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY, WHERE THE FARM IS.")
+    events = _reported_from(annotate, "BOGOTA", story)
+    assert events["FIRE"].name == "Sevilla"
+    # Another act told in between is what "the incident" names: the first keeps the dateline's town.
+    story = ("UNIDENTIFIED INDIVIDUALS TODAY SET FIRE TO A FARM. LATER, GUERRILLAS KIDNAPPED TWO ENGINEERS.\n\n"
+             "THE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY.")
+    events = _reported_from(annotate, "BOGOTA", story)
+    assert events["FIRE"].name == "Bogotá"
+
+
+@pytest.mark.parametrize("line_break", [" ", "\n"])
+def test_a_name_the_gazetteer_lacks_before_a_type_word_is_where_it_happened(annotate, line_break):
+    # The tagger may read "MUNICIPALITY" as part of the name: the place is still after "IN".
+    events = _reported_from(annotate, "MEDELLIN", f"THREE YOUNG MEN WERE GUNNED DOWN BY HIRED GUNMEN IN A BAR IN "
+                                                  f"BELLO NORTE{line_break}MUNICIPALITY.")
+    location = events["GUNNED"]
+    assert location.text.startswith("BELLO NORTE") and (location.name, location.country_code) == ("Medellín", "CO")
+
+
+def test_places_of_another_verb_do_not_split_the_act(annotate):
+    text = ("SAN SALVADOR, 3 NOV 89 (EFE) -- [TEXT] A REPORT.\n\nTHE GUERRILLAS SUSPENDED THE TALKS, WHICH WERE HELD "
+            "IN MEXICO CITY AND IN SAN JOSE, AFTER THE 31 OCTOBER ATTACK ON A UNION OFFICE IN SAN SALVADOR.")
+    doc, _ = _event_locations(annotate, text)
+    attacks = [e for e in doc._.events if e.trigger.text == "ATTACK"]
+    assert len(attacks) == 1

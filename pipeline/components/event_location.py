@@ -20,19 +20,22 @@ Candidates, in order, each step used only when the one before finds nothing:
    only in the trigger's clause (a trip "TO WASHINGTON" near a murder is not its place). A
    country found this way gives way to the story's place in it, or failing one to the
    dateline's (below): a country named near the event is seldom all the report says of where;
-3. the story's place: the first place below a country that the article names in its main
+3. the place a sentence soon after gives the act when it names it again, by a word for an act
+   ("... SET FIRE TO THE FARM. ... THE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY"), where no other
+   act is told in between;
+4. the story's place: the first place below a country that the article names in its main
    country, after the dateline (a wire filed in the capital opens on where it happened:
    "BOGOTA -- MEDELLIN CONTINUES TO LIVE THROUGH A WAVE OF TERROR");
-4. the dateline's place, where it lies in the article's main country (a bureau abroad, "MADRID
+5. the dateline's place, where it lies in the article's main country (a bureau abroad, "MADRID
    (SPAIN)", says where the report was filed, not where the event was);
-5. the first place below a country that the article names in its main country after the trigger
+6. the first place below a country that the article names in its main country after the trigger
    (a report filed abroad may name the town only once it has told the event: "... FIRED AT THE
    SALVADORAN PRESIDENTIAL HOUSE ... THE FMLN HAS USED THEM AGAINST GARRISONS IN SAN SALVADOR");
-6. the article's main country (``doc._.article_countries``, from its places, nationalities and
+7. the article's main country (``doc._.article_countries``, from its places, nationalities and
    armed groups), even where no sentence names it.
 
 Steps 1 and 2 leave out a place where the news was told ("POLICE REPORTED TODAY IN LIMA THAT
-..."): it hangs off a verb of saying, not off a trigger. Steps 1 to 3 leave out a landmark named to
+..."): it hangs off a verb of saying, not off a trigger. Steps 1 to 4 leave out a landmark named to
 measure a distance from ("IN NEIVA, 250 KM SOUTHWEST OF BOGOTA"), unless it is close by ("7 KM FROM
 CARTAGO"): a report places an incident relative to the capital, not in it.
 
@@ -41,7 +44,7 @@ A named part of a town or a site among the event's locative places, which no gaz
 with the place found above as the one it lies in (name, GeoNames id, admin1, coordinates). So does a
 division the gazetteer lacks that the text types as one ("LA MAR PROVINCE", a province of Ayacucho).
 
-The order of steps 2-6 and the rules for countries and verbs of saying were chosen on the first
+The order of steps 2-7 and the rules for countries and verbs of saying were chosen on the first
 400 MUC-4 *train* documents (their location fills), not on the dev split they are scored on.
 """
 from __future__ import annotations
@@ -174,6 +177,9 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
         if best._.place.kind == "country":
             best = _place_in_country(best, doc, start)
         return best.text, best._.place
+    told = _told_after(doc, sentence, start, countries)
+    if told is not None:
+        return told.text, told._.place
     story = _story_place(doc, countries, start)
     if story is not None:
         return story.text, story._.place
@@ -191,6 +197,42 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
         country = load_gazetteer().country(countries[0])
         if country is not None:
             return country.name, country
+    return None
+
+
+# Nouns that name an act already told, without saying what it was: "THE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY".
+ANAPHOR_NOUNS = frozenset({"incident", "action", "act", "event", "crime", "sabotage"})
+ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+# Verbs that place an act ("OCCURRED IN", "TOOK PLACE AT", "WAS CARRIED OUT IN").
+PLACING_ACT_VERBS = frozenset({"occur", "happen", "take", "carry"})
+# How many sentences after the act a report may go on to say where it happened.
+ANAPHOR_REACH = 3
+
+
+def _told_after(doc: Doc, sentence: Span, start: int, countries: list[str]) -> Optional[Span]:
+    """The place a sentence soon after the act gives it by naming it again ("UNIDENTIFIED INDIVIDUALS ... SET FIRE
+    TO THE FARM. ... THE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY (370 KM FROM BOGOTA)"): the subject is a word for
+    an act, with an article or a demonstrative, of a verb of happening; the place hangs off that verb. Not when
+    another act is told in between, which the words would name instead."""
+    later = [m.trigger.start for e in getattr(doc._, "events", None) or () for m in getattr(e, "mentions", None) or [e]
+             if m.trigger.start > start]
+    after = sentence.end
+    for _ in range(ANAPHOR_REACH):
+        if after >= len(doc):
+            return None
+        following = _whole_sentence(doc, doc[after].sent)
+        for token in following:
+            verb = token.head
+            if token.lemma_.lower() in ANAPHOR_NOUNS and token.dep_ in {"nsubj", "nsubjpass"} \
+                    and verb.lemma_.lower() in PLACING_ACT_VERBS \
+                    and any(c.lower_ in ANAPHOR_DETERMINERS for c in token.children) \
+                    and not any(sentence.end <= i < token.i for i in later):
+                places = [e for e in following.ents if e.label_ in PLACE_LABELS and e._.place is not None
+                          and verb in e.root.ancestors and not _landmark(e) and not qualifier(e, set())
+                          and (not countries or e._.place.country_code == countries[0])]
+                if places:
+                    return max(places, key=lambda e: (place_specificity(e._.place), -e.start))
+        after = following.end
     return None
 
 
@@ -311,8 +353,9 @@ def after_place_preposition(span: Span) -> bool:
     RANERA STREAM", "NEAR THE JIBOA SUGAR MILL"); not a name before another name ("RODOLFO VIERA") or a
     unit ("AZMITIA BATTALION")."""
     root = span.root
-    while root.dep_ == "compound" and root.head.pos_ == "NOUN" and not root.head.ent_type_ \
-            and root.head.lower_ not in UNIT_NOUNS:
+    # The common noun may be a type word the tagger reads as part of a name: "IN BELLO NORTE\nMUNICIPALITY".
+    while root.dep_ == "compound" and (root.head.pos_ == "NOUN" or root.head.lower_ in TYPE_WORDS) \
+            and not root.head.ent_type_ and root.head.lower_ not in UNIT_NOUNS:
         root = root.head
     return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS
 
@@ -376,6 +419,13 @@ def _where_reported(span: Span, triggers: set[int]) -> bool:
     return not any(child.dep_ == "nsubjpass" and child.i in triggers for child in verb.children)
 
 
+def off_another_verb(span: Span, triggers: set[int]) -> bool:
+    """The place hangs off a verb whose clause holds no trigger: "SUSPEND THE TALKS -- HELD IN MEXICO CITY ... --
+    FOLLOWING THE 31 OCTOBER ATTACK" (where the talks were held, not the attack)."""
+    verb = next((t for t in span.root.ancestors if t.pos_ == "VERB"), None)
+    return verb is not None and verb.i not in triggers and not any(t.i in triggers for t in verb.subtree)
+
+
 def _whole_sentence(doc: Doc, sentence: Span) -> Span:
     """The sentence up to its closing punctuation: the parser may break wire copy at a line end
     ("... SAID THAT\nTHE EXPLOSION TOOK PLACE\nNEAR BENADIA IN ARAUCA ..."), not at a full stop."""
@@ -410,7 +460,7 @@ def _in_clause(span: Span, triggers: set[int]) -> bool:
 
 
 def _in_dateline(span: Span, doc: Doc) -> bool:
-    """Part of the dateline ("ROME (ITALY), 11 JAN 90 --"): where the report was filed, which step 3 weighs."""
+    """Part of the dateline ("ROME (ITALY), 11 JAN 90 --"): where the report was filed, which steps 4 and 5 weigh."""
     if getattr(doc._, "dateline_place", None) is None:
         return False
     match = DATELINE.match(doc.text[:200])

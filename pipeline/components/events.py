@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..normalize.dates import day_span
 from .actors import ACTOR_LABEL, ACTOR_NOUNS, ACTORS_KEY
-from .event_location import (after_place_preposition, incident_place, own_places, part_name, qualifier,
-                             trigger_tokens)
+from .event_location import (after_place_preposition, incident_place, off_another_verb, own_places, part_name,
+                             qualifier, trigger_tokens)
 from .names import ORGANISATION_HEADS
 from .normalization import SETTLEMENT_NOUNS, publication_date
 from .sentences import in_boilerplate
@@ -174,7 +174,7 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
     resolved = own_places(locations, triggers, doc)
     # Each after a preposition of place of its own ("IN LIMA"); a name the gazetteer lacks ("GUACHICONO") is a place
     # too, but a country is no separate place of an act beside a town ("THE BURNING OF BUSES IN LIMA ... IN PERU").
-    places = [s for s in locations if after_place_preposition(s)
+    places = [s for s in locations if after_place_preposition(s) and not off_another_verb(s, triggers)
               and (s in resolved and s._.place.kind != "country" or s._.place is None)]
     groups: list[list[Span]] = []
     for span in sorted(places, key=lambda s: s.start):

@@ -532,7 +532,9 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
         if any(taken[ent.start:ent.end]):
             changed = True
             continue
-        entities.append(ent)
+        parts = _listed_places(ent, gazetteer) if ent.label_ in {"GPE", "LOC"} else [ent]
+        changed = changed or len(parts) > 1
+        entities.extend(parts)
         taken[ent.start:ent.end] = [True] * len(ent)
     i = 0
     while i < len(doc):
@@ -549,10 +551,13 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
                     continue
                 span = doc[i:end]
                 place = gazetteer.resolve(span.text, common_word=_is_word(span, words, gazetteer))
-                cue = end < len(doc) and doc[end].lower_ in PLACE_NOUNS or doc[max(0, i - 2)].lower_ in PLACE_NOUNS
+                cue = end < len(doc) and doc[word_after(doc, end)].lower_ in PLACE_NOUNS \
+                    or doc[max(0, word_before(doc, word_before(doc, i)))].lower_ in PLACE_NOUNS
                 if place is not None and (_notable(place) or cue) and len(span.text) >= 4:
                     found = Span(doc, i, end, label="GPE")
                     break
+        if found is None and not taken[i] and _name_like(doc[i]) and _settlement_typed(doc, i):
+            found = _settlement_name(doc, i, taken, words)
         if found is not None:
             entities.append(found)
             taken[found.start:found.end] = [True] * len(found)
@@ -569,6 +574,30 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
         doc.ents = sorted(entities, key=lambda e: e.start)
 
 
+def _settlement_name(doc: Doc, start: int, taken: list[bool], words: tuple[frozenset[str], frozenset[str]]) \
+        -> Optional[Span]:
+    """The name after "THE TOWN OF" that no gazetteer holds ("THE TOWN OF\nCHINAMECA", "THE VILLAGE OF
+    QUELLOPATA"): the text types it as a settlement. Its words are names, up to an English word ("THE TOWN OF
+    TOCACHE TERRORISTS"), at most four."""
+    end = start
+    while end < min(len(doc), start + 4) and not taken[end] and (
+            _name_like(doc[end]) and not _english_word(doc[end], words)
+            or end > start and (doc[end].lower_ in NAME_JOINERS or _line_break(doc[end]))):
+        end += 1
+    while end > start and (doc[end - 1].lower_ in NAME_JOINERS or _line_break(doc[end - 1])):
+        end -= 1
+    span = doc[start:end]
+    if end == start or len(span.text) < 4 or place_key(span.text) in NOT_PLACES:
+        return None
+    return Span(doc, start, end, label="GPE")
+
+
+def _english_word(token, words: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """An English word of the word lists, as written or by its lemma ("TERRORISTS")."""
+    forms = {token.lower_, token.lemma_.lower()} if token.lemma_ else {token.lower_}
+    return any(form in words[0] or form in words[1] for form in forms)
+
+
 # Nouns of a settlement that a name after "the ... of" is the name of: "THE VILLAGE OF CHINCHIPE". Not
 # "department" or "state", which also name ministries ("THE DEPARTMENT OF JUSTICE").
 NAMED_SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "hamlet", "municipality", "township", "canton",
@@ -578,13 +607,57 @@ NAMED_SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "hamlet", "munici
 def _named_settlement(doc: Doc, ent: Span) -> bool:
     """The text types the name as a town or village ("THE VILLAGE OF CHINCHIPE", "THE SMALL TOWN OF X"),
     known to the gazetteer or not: a place, whatever the NER read it as."""
-    i = ent.start
-    if i < 3 or doc[i - 1].lower_ != "of":
+    return _settlement_typed(doc, ent.start) and all(t.is_alpha or t.text in {"-", "'", ","} or _line_break(t)
+                                                     for t in ent)
+
+
+def _settlement_typed(doc: Doc, start: int) -> bool:
+    """The words before token ``start`` type what follows as a settlement: "THE TOWN OF", "THE SMALL VILLAGE
+    OF\n" (wire copy breaks its lines anywhere), or a list after a plural one: "THE TOWNS OF SANTO TOMAS DE PATA,
+    PULLUHUAMAN, ANTA, AND ROSASPATA"."""
+    of = word_before(doc, start)
+    listed = False
+    while of >= 0 and start - of <= LIST_REACH and doc[of].lower_ != "of" and (
+            doc[of].lower_ in {",", "and"} or _name_like(doc[of]) or doc[of].lower_ in NAME_JOINERS):
+        listed = listed or doc[of].lower_ in {",", "and"}
+        of = word_before(doc, of)
+    noun = word_before(doc, of) if of >= 0 else -1
+    if noun < 0 or doc[of].lower_ != "of":
         return False
-    noun = doc[i - 2]
-    return (noun.lemma_ or noun.lower_).lower() in NAMED_SETTLEMENT_NOUNS \
-        and any(t.lower_ == "the" for t in doc[max(0, i - 5):i - 2]) \
-        and all(t.is_alpha or t.text in {"-", "'"} for t in ent)
+    lemma = (doc[noun].lemma_ or doc[noun].lower_).lower()
+    return lemma in NAMED_SETTLEMENT_NOUNS and (not listed or doc[noun].lower_ != lemma) \
+        and any(t.lower_ == "the" for t in doc[max(0, noun - 3):noun])
+
+
+# How far back a list of names may reach to the noun that types them: "THE TOWNS OF A, B, C, AND D".
+LIST_REACH = 16
+
+
+def _listed_places(ent: Span, gazetteer) -> list[Span]:
+    """A place entity that runs over a comma into another place ("MAICAO, GUAJIRA INTENDANCY", "TOMAS DE PATA
+    DISTRICT, HUANCAVELICA DEPARTMENT", "PULLUHUAMAN, ANTA" of a list of towns) as the places it names: each
+    part a name, and each known to the gazetteer or typed by its last word ("... DEPARTMENT"), or all of them
+    names of a list of settlements."""
+    doc = ent.doc
+    commas = [t.i for t in ent if t.text == ","]
+    if not commas:
+        return [ent]
+    bounds = [ent.start, *commas, ent.end]
+    parts = []
+    for i, (start, end) in enumerate(zip(bounds, bounds[1:])):
+        start += i > 0  # after the comma
+        while start < end and (doc[start].is_space or doc[start].lower_ == "and"):
+            start += 1
+        part = doc[start:end]
+        words = place_key(part.text).split()
+        if not words or not all(_name_like(t) or t.lower_ in NAME_JOINERS or t.is_space for t in part):
+            return [ent]
+        parts.append((part, words))
+    listed = _settlement_typed(doc, ent.start)
+    if not listed and not all(words[-1] in TYPE_WORDS or gazetteer.resolve(part.text) is not None
+                              for part, words in parts):
+        return [ent]
+    return [Span(doc, part.start, part.end, label=ent.label_) for part, _ in parts]
 
 
 # Labels a town's name may get from a NER that has not seen it: "Sinjar" as an ORG, "Karabilah" as a PERSON.
@@ -736,8 +809,10 @@ def _completed(doc: Doc, ent: Span, gazetteer) -> Optional[Span]:
 def _begun(doc: Doc, ent: Span, gazetteer, taken: list[bool]) -> Optional[Span]:
     """The entity with the one or two capitalised words before it that the NER left out, where that makes a
     longer name the gazetteer knows by its own name: "Dera Ismail" + "Khan district", "SAN" + "PEDRO SULA"."""
-    for start in (ent.start - 2, ent.start - 1):
-        if start < 0 or any(taken[start:ent.start]) or not all(_name_like(t) for t in doc[start:ent.start]) \
+    one = word_before(doc, ent.start)  # "SAN\nCLEMENTE": across a line break too
+    for start in (word_before(doc, one) if one > 0 else -1, one):
+        if start < 0 or any(taken[start:ent.start]) \
+                or not all(_name_like(t) or _line_break(t) for t in doc[start:ent.start]) \
                 or any(t.ent_type_ for t in doc[start:ent.start]):
             continue
         longer = doc[start:ent.end]

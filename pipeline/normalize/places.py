@@ -167,7 +167,13 @@ class Gazetteer:
         literal = place_key(name).split()
         typed = key != place_key(name) and bool(literal) and literal[-1] in TYPE_WORDS
 
+        # Words that only describe ("SOUTHERN REGION", "EASTERN PROVINCE") name a division only where the article is:
+        # in a Peruvian report they are a part of Peru, not Malawi's Southern Region.
+        descriptive = len(literal) > 1 and all(w in GENERIC_WORDS or w in TYPE_WORDS for w in literal)
+
         def plausible(p: GeoPlace) -> bool:
+            if descriptive and countries and p.country_code not in main:
+                return False
             if hint == "part":
                 return p.kind == "city" and bool(countries) and p.country_code == countries[0]
             if typed and hint is None and countries and p.country_code not in main:
