@@ -617,3 +617,16 @@ def test_places_of_another_verb_do_not_split_the_act(annotate):
     doc, _ = _event_locations(annotate, text)
     attacks = [e for e in doc._.events if e.trigger.text == "ATTACK"]
     assert len(attacks) == 1
+
+
+def test_acts_in_the_plural_in_a_list_of_places_are_one_act_in_each(annotate):
+    # The later names of a list are the event's places too ("IN BOGOTA AND MEDELLIN"); bombs in the plural make one
+    # bombing in each town, as MUC-4 counts them, while one act in a list of places stays one act.
+    doc, _ = _event_locations(annotate, "BOGOTA, 29 AUG 89 (DPA) -- [TEXT] SEVEN POWERFUL BOMBS WERE SET OFF IN "
+                                        "BOGOTA AND MEDELLIN EARLY THIS MORNING.")
+    assert sorted([a.span.text for a in e.arguments if a.role == "location"] for e in doc._.events) == [
+        ["BOGOTA"], ["MEDELLIN"]]
+    doc, _ = _event_locations(annotate, "BOGOTA, 29 AUG 89 (DPA) -- [TEXT] THE REBELS ATTACKED A PATROL IN BOGOTA AND "
+                                        "MEDELLIN EARLY THIS MORNING.")
+    (attack,) = doc._.events
+    assert {a.span.text for a in attack.arguments if a.role == "location"} == {"BOGOTA", "MEDELLIN"}

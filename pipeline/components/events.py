@@ -167,7 +167,8 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
     incident in each, as MUC-4 and ACLED count them (one event per place). Places one of which holds the other
     ("GUACHICONO, SOUTHERN CAUCA DEPARTMENT") are one place, and names joined in one phrase stay one act ("BLEW UP
     FIVE ELECTRICITY POSTS IN SAN VICENTE AND MORAZAN DEPARTMENTS": on MUC-4 train, splitting those too added more
-    incidents no template has than it found). Each incident keeps the sentence's perpetrators, weapons and dates;
+    incidents no template has than it found), unless the acts are told in the plural ("SEVEN BOMBS WERE SET OFF IN
+    BOGOTA AND MEDELLIN"). Each incident keeps the sentence's perpetrators, weapons and dates;
     a victim or target goes with the first place named after it, else the last before it."""
     triggers = trigger_tokens(event)
     locations = [a.span for a in event.arguments if a.role == "location"]
@@ -176,6 +177,11 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
     # too, but a country is no separate place of an act beside a town ("THE BURNING OF BUSES IN LIMA ... IN PERU").
     places = [s for s in locations if after_place_preposition(s) and not off_another_verb(s, triggers)
               and (s in resolved and s._.place.kind != "country" or s._.place is None)]
+    if any(doc[i].tag_ == "NNS" for i in triggers):
+        # Acts told in the plural in places joined in one phrase are one act in each: "SEVEN BOMBS WERE SET OFF IN
+        # BOGOTA AND MEDELLIN", "SIMULTANEOUS BOMB EXPLOSIONS IN THE CAPITAL AND LA CEIBA".
+        places += [s for s in locations if s not in places and _conjoined(s, places)
+                   and (s in resolved and s._.place.kind != "country" or s._.place is None)]
     groups: list[list[Span]] = []
     for span in sorted(places, key=lambda s: s.start):
         group = next((g for g in groups if any(_one_place(span, o) for o in g)), None)
@@ -202,6 +208,16 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
         split.append(replace(event, arguments=arguments, extra_triggers=list(event.extra_triggers),
                              extra_sentences=list(event.extra_sentences), mentions=[]))
     return split
+
+
+def _conjoined(span: Span, places: list[Span]) -> bool:
+    """The name is joined to one of the places ("IN BOGOTA AND MEDELLIN", "IN A, B, AND C")."""
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+        if any(p.start <= root.i < p.end for p in places):
+            return True
+    return False
 
 
 def _one_place(later: Span, earlier: Span) -> bool:
@@ -892,7 +908,10 @@ def _is_locative(ent: Span, triggers: set[int]) -> bool:
         return True  # "the town of Hostigal": the name of a place the sentence is about
     if part_name(ent) != ent.text:
         return True  # the NER took the noun in: "(THE MAYOR OF) THE SMALL TOWN OF HOSTIGAL"
-    return ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
+    root = ent.root
+    while root.dep_ == "conj" and root.head.i != root.i:  # the later names of a list: "IN BOGOTA AND MEDELLIN"
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
 
 
 # The guidelines' subtypes (annotations/GUIDELINES.md, section 5), each given only where the text states it;
