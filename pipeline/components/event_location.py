@@ -203,8 +203,10 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
 # Nouns that name an act already told, without saying what it was: "THE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY".
 ANAPHOR_NOUNS = frozenset({"incident", "action", "act", "event", "crime", "sabotage"})
 ANAPHOR_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
-# Verbs that place an act ("OCCURRED IN", "TOOK PLACE AT", "WAS CARRIED OUT IN").
-PLACING_ACT_VERBS = frozenset({"occur", "happen", "take", "carry"})
+# Verbs that place an act ("OCCURRED IN", "HAPPENED AT"), and those that do with a word of their own ("TOOK PLACE
+# AT", "WAS CARRIED OUT IN").
+PLACING_ACT_VERBS = frozenset({"occur", "happen"})
+PLACING_ACT_PHRASES = {"take": "place", "carry": "out"}
 # How many sentences after the act a report may go on to say where it happened.
 ANAPHOR_REACH = 3
 
@@ -214,19 +216,19 @@ def _told_after(doc: Doc, sentence: Span, start: int, countries: list[str]) -> O
     TO THE FARM. ... THE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY (370 KM FROM BOGOTA)"): the subject is a word for
     an act, with an article or a demonstrative, of a verb of happening; the place hangs off that verb. Not when
     another act is told in between, which the words would name instead."""
-    later = [m.trigger.start for e in getattr(doc._, "events", None) or () for m in getattr(e, "mentions", None) or [e]
-             if m.trigger.start > start]
+    from .events import trigger_type  # events imports this module: read at call time
+
     after = sentence.end
     for _ in range(ANAPHOR_REACH):
         if after >= len(doc):
             return None
         following = _whole_sentence(doc, doc[after].sent)
         for token in following:
+            if trigger_type(token):
+                return None  # another act, which a word for an act after it names
             verb = token.head
             if token.lemma_.lower() in ANAPHOR_NOUNS and token.dep_ in {"nsubj", "nsubjpass"} \
-                    and verb.lemma_.lower() in PLACING_ACT_VERBS \
-                    and any(c.lower_ in ANAPHOR_DETERMINERS for c in token.children) \
-                    and not any(sentence.end <= i < token.i for i in later):
+                    and _places_an_act(verb) and any(c.lower_ in ANAPHOR_DETERMINERS for c in token.children):
                 places = [e for e in following.ents if e.label_ in PLACE_LABELS and e._.place is not None
                           and verb in e.root.ancestors and not _landmark(e) and not qualifier(e, set())
                           and (not countries or e._.place.country_code == countries[0])]
@@ -234,6 +236,13 @@ def _told_after(doc: Doc, sentence: Span, start: int, countries: list[str]) -> O
                     return max(places, key=lambda e: (place_specificity(e._.place), -e.start))
         after = following.end
     return None
+
+
+def _places_an_act(verb) -> bool:
+    """"OCCURRED", "HAPPENED", "TOOK PLACE", "WAS CARRIED OUT"; not "TOOK TWO LIVES"."""
+    lemma = verb.lemma_.lower()
+    return lemma in PLACING_ACT_VERBS or lemma in PLACING_ACT_PHRASES and any(
+        c.lower_ == PLACING_ACT_PHRASES[lemma] for c in verb.children)
 
 
 def _town_of_part(span: Span) -> Optional[Span]:

@@ -175,13 +175,16 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
     resolved = own_places(locations, triggers, doc)
     # Each after a preposition of place of its own ("IN LIMA"); a name the gazetteer lacks ("GUACHICONO") is a place
     # too, but a country is no separate place of an act beside a town ("THE BURNING OF BUSES IN LIMA ... IN PERU").
+    def below_country(s: Span) -> bool:
+        return s in resolved and s._.place.kind != "country" or s._.place is None
+
     places = [s for s in locations if after_place_preposition(s) and not off_another_verb(s, triggers)
-              and (s in resolved and s._.place.kind != "country" or s._.place is None)]
+              and below_country(s)]
     if any(doc[i].tag_ == "NNS" for i in triggers):
         # Acts told in the plural in places joined in one phrase are one act in each: "SEVEN BOMBS WERE SET OFF IN
         # BOGOTA AND MEDELLIN", "SIMULTANEOUS BOMB EXPLOSIONS IN THE CAPITAL AND LA CEIBA".
-        places += [s for s in locations if s not in places and _conjoined(s, places)
-                   and (s in resolved and s._.place.kind != "country" or s._.place is None)]
+        places += [s for s in locations if s not in places and below_country(s)
+                   and any(p.start <= t.i < p.end for t in _earlier_conjuncts(s.root) for p in places)]
     groups: list[list[Span]] = []
     for span in sorted(places, key=lambda s: s.start):
         group = next((g for g in groups if any(_one_place(span, o) for o in g)), None)
@@ -210,14 +213,11 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
     return split
 
 
-def _conjoined(span: Span, places: list[Span]) -> bool:
-    """The name is joined to one of the places ("IN BOGOTA AND MEDELLIN", "IN A, B, AND C")."""
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head
-        if any(p.start <= root.i < p.end for p in places):
-            return True
-    return False
+def _earlier_conjuncts(token: Token) -> Iterator[Token]:
+    """The words a list item is joined to, back to the first: "MEDELLIN" of "IN BOGOTA AND MEDELLIN" -> BOGOTA."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+        yield token
 
 
 def _one_place(later: Span, earlier: Span) -> bool:
@@ -908,9 +908,8 @@ def _is_locative(ent: Span, triggers: set[int]) -> bool:
         return True  # "the town of Hostigal": the name of a place the sentence is about
     if part_name(ent) != ent.text:
         return True  # the NER took the noun in: "(THE MAYOR OF) THE SMALL TOWN OF HOSTIGAL"
-    root = ent.root
-    while root.dep_ == "conj" and root.head.i != root.i:  # the later names of a list: "IN BOGOTA AND MEDELLIN"
-        root = root.head
+    conjuncts = list(_earlier_conjuncts(ent.root))  # a later name of a list: "IN BOGOTA AND MEDELLIN"
+    root = conjuncts[-1] if conjuncts else ent.root
     return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
 
 
