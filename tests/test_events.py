@@ -69,6 +69,16 @@ def test_an_attack_with_explosives_is_a_bombing(annotate):
     assert (dynamite.type, rifles.type) == ("BOMBING", "ATTACK")
 
 
+@pytest.mark.parametrize("text, perpetrator, target", [
+    ("Several armed men showed up at the club and set the building on fire.", "Several armed men", "building"),
+    ("An old shack on the estate was set ablaze by guerrillas.", "guerrillas", "old shack"),
+])
+def test_setting_something_on_fire_is_an_arson_by_whoever_set_it(annotate, text, perpetrator, target):
+    (event,) = _events(annotate(text, published="1990-01-16"))
+    roles = {(a.role, a.span.text) for a in event.arguments}
+    assert event.type == "ARSON" and ("perpetrator", perpetrator) in roles and ("target", target) in roles
+
+
 def test_the_articles_only_armed_group_is_responsible_for_its_members_acts(annotate):
     doc = annotate("SAN SALVADOR, 2 MAY 90 (EFE) -- [TEXT] THE FMLN REJECTED THE TALKS. LAST NIGHT GUERRILLAS "
                    "ATTACKED AN ARMY POST IN USULUTAN.", published="1990-05-02")

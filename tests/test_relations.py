@@ -234,3 +234,25 @@ def test_the_people_a_group_is_identified_as_are_its_members(hand_parsed):
                       (11, 13, "PERSON"), (14, 15, "GPE")], actors=[(0, 2)])
     relations = _relations(news_relations(doc))
     assert {(name, "MEMBER_OF", "Foreign mercenaries") for name in ("Tom Dale", "Rob Kerr", "Ian Moss")} <= relations
+
+
+def test_people_listed_with_other_members_of_a_group_and_a_groups_deputy_are_its_members(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["Police", "freed", "Juan", "Perez", ",", "Luis", "Mora", "and", "other", "members", "of", "the", "Blue",
+             "Guard", "."]
+    heads = [1, 1, 3, 1, 3, 6, 3, 6, 9, 6, 9, 13, 13, 10, 1]
+    deps = ["nsubj", "ROOT", "compound", "dobj", "punct", "compound", "conj", "cc", "amod", "conj", "prep", "det",
+            "compound", "pobj", "punct"]
+    lemmas = [w.lower() for w in words]
+    lemmas[9] = "member"
+    doc = hand_parsed(words, heads, deps, lemmas=lemmas, ents=[(2, 4, "PERSON"), (5, 7, "PERSON"), (11, 14, "ORG")],
+                      actors=[(8, 10)])
+    relations = _relations(news_relations(doc))
+    assert {("Juan Perez", "MEMBER_OF", "the Blue Guard"), ("Luis Mora", "MEMBER_OF", "the Blue Guard")} <= relations
+
+    words = ["Roberto", "Soto", ",", "an", "ARENA", "deputy", ",", "spoke", "."]
+    doc = hand_parsed(words, [1, 7, 1, 5, 5, 1, 1, 7, 7],
+                      ["compound", "nsubj", "punct", "det", "compound", "appos", "punct", "ROOT", "punct"],
+                      ents=[(0, 2, "PERSON"), (4, 5, "ORG")])
+    assert ("Roberto Soto", "MEMBER_OF", "ARENA") in _relations(news_relations(doc))

@@ -443,6 +443,16 @@ def _explosive(span: Span) -> bool:
     return any(t.lower_ in EXPLOSIVES or t.lemma_.lower() in EXPLOSIVES for t in span)
 
 
+ALIGHT_WORDS = {"ablaze", "afire", "alight"}
+FLAME_NOUNS = {"fire", "flame"}
+
+
+def _sets_alight(verb: Token) -> bool:
+    """ "set X on fire", "set X ablaze" (not "set fire to X", where the noun "fire" is the trigger)."""
+    return any(c.lower_ in ALIGHT_WORDS or (c.dep_ == "prep" and c.lower_ == "on" and any(
+        o.dep_ == "pobj" and o.lemma_.lower() in FLAME_NOUNS for o in c.children)) for c in verb.children)
+
+
 def trigger_type(token: Token) -> Optional[str]:
     lemma = token.lemma_.lower()
     if token.pos_ not in {"VERB", "NOUN"}:
@@ -454,6 +464,8 @@ def trigger_type(token: Token) -> Optional[str]:
         return "FORCED_WORK_STOPPAGE" if token.pos_ == "NOUN" and modifiers & STOPPAGE_MODIFIERS else None
     if lemma == "fire" and token.pos_ == "NOUN" and token.head.lemma_.lower() == "set":
         return "ARSON"  # "SET FIRE TO A GROCERY STORE"
+    if lemma == "set" and token.pos_ == "VERB" and _sets_alight(token):
+        return "ARSON"  # "SET THE CLUB ON FIRE", "THE SHACK WAS SET ABLAZE": the verb, so its subject and object count
     if lemma == "fire" and not (token.pos_ == "VERB" or any(c.lower_ == "open" for c in token.ancestors)):
         return None  # "fire" the noun is a blaze, not gunfire, unless someone "opened fire"
     if lemma == "blow" and any(c.dep_ == "prt" and c.lower_ == "up" for c in token.children):

@@ -4,7 +4,8 @@
 - LEADER_OF: "TTP chief Noor Wali Mehsud", "Mehsud, the leader of TTP", "UN SECRETARY GENERAL JAVIER PEREZ"
   (a group's name, then the words of a title that heads it, then a person; a place's name, then the title of
   who governs it: "ANTIOQUIA DEPARTMENT GOVERNOR X"); the ruler a regime is named after ("the Asad regime");
-- MEMBER_OF: "X, a member of Y", "X IS A MEMBER OF Y"; the people a group is "identified as"; a group's name,
+- MEMBER_OF: "X, a member of Y", "X IS A MEMBER OF Y", "X, AN ARENA DEPUTY"; people listed with "other members" of
+  a group ("X, Y AND OTHER MEMBERS OF THE RING"); the people a group is "identified as"; a group's name,
   then only a rank, then a person ("ARMY COLONEL X"); and a nominal actor that is members of a group it names
   ("MEMBERS OF THE FMLN", "ISIL terrorists");
 - FIGHTING_AGAINST: an event's organised perpetrator against its victim or target
@@ -27,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..normalize.actors import is_title_word
-from .actors import ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
+from .actors import ACTOR_LABEL, ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
 from .entities import NESTED_KEY
 from .events import prepositional_objects
 
@@ -37,7 +38,8 @@ KNOWN_AS = re.compile(r"^(?:\([^()]*\)\s*)?[(\[,\s]*(?:(?:also\s+)?(?:locally\s+
                       r"(?:(?:by|in)\s+(?:[\w']+\s+){0,4}?)?as|aka|a\.k\.a\.)$")
 ACTOR_ENTS = {"ORG", "NORP", "PERSON", "GPE"}
 LEADER_NOUNS = {"chief", "leader", "commander", "head", "founder", "emir", "chairman", "spokesman", "president"}
-MEMBER_NOUNS = {"member", "fighter", "militant", "operative", "commander", "soldier"}
+MEMBER_NOUNS = {"member", "fighter", "militant", "operative", "commander", "soldier", "deputy", "official", "officer",
+                "agent", "activist", "guerrilla", "rebel"}
 # Title words that put a person at the head of the group named before them ("UN SECRETARY GENERAL X", "DAS
 # DIRECTOR X"), and ranks and titles that make the person one of its members ("ARMY COLONEL X").
 HEAD_TITLE_WORDS = LEADER_NOUNS | {"director", "secretary", "justice", "minister", "governor", "mayor", "premier"}
@@ -80,7 +82,7 @@ class RelationMention:
 def news_relations(doc: Doc) -> Doc:
     found: dict[tuple, RelationMention] = {}
     for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_rulers(doc),
-                    *_members_of_groups(doc), *_named_members(doc),
+                    *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
@@ -146,6 +148,22 @@ def _members_of_groups(doc: Doc):
         groups += [_ent_of(doc, t) for t in doc[max(0, actor.start - 1):actor.end] if t.i < actor.root.i]
         for group in {g for g in groups if g is not None and g.label_ == "ORG"}:
             yield RelationMention(actor, group, "MEMBER_OF", 0.6)
+
+
+def _listed_with_others(doc: Doc):
+    """People listed with "other members" of a group are members too, and with "other leaders" leaders: "X,
+    LIEUTENANT Y, MAJOR Z, AND OTHER MEMBERS OF THE KIDNAPPING RING"."""
+    for token in doc:
+        noun = token.lemma_.lower()
+        if noun not in MEMBER_NOUNS | LEADER_NOUNS or not any(c.lower_ == "other" for c in token.children):
+            continue
+        groups = [g for o in prepositional_objects(token, {"of"}) if (g := _actor_of(doc, o)) is not None
+                  and g.label_ in {"ORG", ACTOR_LABEL}]
+        for person in (_ent_of(doc, c) for c in token.conjuncts):
+            if person is None or person.label_ != "PERSON":
+                continue
+            for group in groups:
+                yield RelationMention(person, group, "LEADER_OF" if noun in LEADER_NOUNS else "MEMBER_OF", 0.6)
 
 
 # Words that introduce the people a group is: "MERCENARIES IDENTIFIED AS X, Y AND Z".
