@@ -590,6 +590,14 @@ def test_a_division_named_only_by_a_direction_is_one_of_the_article_s_country():
     assert gazetteer.resolve("EASTERN PROVINCE", {"PE": 1.0, "US": 0.2}) is None
 
 
+def test_a_type_word_cut_off_its_name_is_no_namesake_abroad():
+    """The NER may split "ARENALES CANTON" in two: "CANTON" in a Salvadoran report is no Guangzhou."""
+    gazetteer = load_gazetteer()
+    assert gazetteer.resolve("CANTON", {"SV": 1.0}) is None
+    assert gazetteer.resolve("Canton", {"CN": 1.0}).name == "Guangzhou"  # the old name, in a report on China
+    assert gazetteer.resolve("Canton").name == "Guangzhou"  # where nothing says otherwise
+
+
 def test_a_later_sentence_that_names_the_act_again_says_where_it_was(annotate):
     story = ("UNIDENTIFIED INDIVIDUALS TODAY BROKE INTO A FARM AND SET FIRE TO IT. AUTHORITIES VIEW THIS AS "
              "TERRORISM.\n\nTHE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY, WHERE THE FARM IS.")
@@ -630,3 +638,12 @@ def test_acts_in_the_plural_in_a_list_of_places_are_one_act_in_each(annotate):
                                         "MEDELLIN EARLY THIS MORNING.")
     (attack,) = doc._.events
     assert {a.span.text for a in attack.arguments if a.role == "location"} == {"BOGOTA", "MEDELLIN"}
+
+
+def test_where_something_came_from_in_another_verb_s_clause_is_not_where_the_act_was(annotate):
+    # "FROM METAPAN" says where the convoy set out; the act's own clause may still say "from": "FIRED FROM A HILL".
+    events = _reported_from(annotate, "SAN SALVADOR", "FMLN UNITS AMBUSHED A SIX-VEHICLE MILITARY CONVOY TRANSPORTING "
+                                                      "TROOPS FROM METAPAN TO SANTA ANA.")
+    assert events["AMBUSHED"].name != "Metapán"
+    events = _reported_from(annotate, "SAN SALVADOR", "THE GUERRILLAS FIRED ON THE GARRISON FROM A HILL IN USULUTAN.")
+    assert events["FIRED"].name == "Usulután"

@@ -35,7 +35,9 @@ Candidates, in order, each step used only when the one before finds nothing:
    armed groups), even where no sentence names it.
 
 Steps 1 and 2 leave out a place where the news was told ("POLICE REPORTED TODAY IN LIMA THAT
-..."): it hangs off a verb of saying, not off a trigger. Steps 1 to 4 leave out a landmark named to
+..."): it hangs off a verb of saying, not off a trigger. They also leave out where someone or something came
+from in another verb's clause ("AMBUSHED A CONVOY TRANSPORTING TROOPS FROM METAPAN"), but not in the act's own
+("FIRED FROM A HILL"). Steps 1 to 4 leave out a landmark named to
 measure a distance from ("IN NEIVA, 250 KM SOUTHWEST OF BOGOTA"), unless it is close by ("7 KM FROM
 CARTAGO"): a report places an incident relative to the capital, not in it.
 
@@ -140,7 +142,17 @@ def own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span
     """The places among an event mention's location arguments that say where it happened: resolved, and no
     qualifier, dateline, place of reporting or distant landmark."""
     return [s for s in locations if s._.place is not None and not qualifier(s, triggers)
-            and not _in_dateline(s, doc) and not _where_reported(s, triggers) and not _landmark(s)]
+            and not _in_dateline(s, doc) and not _where_reported(s, triggers) and not _landmark(s)
+            and not _whence(s, triggers)]
+
+
+def _whence(span: Span, triggers: set[int]) -> bool:
+    """Where someone or something came from, in another verb's clause: "A HELICOPTER THAT WAS TRAVELING FROM
+    USULUTAN", "TRUCKS THAT WERE CARRYING OIL FROM CANO LIMON" (not "FIRED FROM A HILL", the act's own clause)."""
+    root = span.root
+    while root.dep_ == "conj":
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ == "from" and off_another_verb(span, triggers)
 
 
 def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Doc) -> Optional[tuple[str, GeoPlace]]:
@@ -170,7 +182,7 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
     nearby = [e for e in doc.ents if e.label_ in PLACE_LABELS and e._.place is not None
               and (sentence.start <= e.start < sentence.end or window <= e.start < start)
               and not qualifier(e, triggers) and not _in_dateline(e, doc) and not _where_reported(e, triggers)
-              and not _landmark(e) and _here(e, triggers, countries)]
+              and not _landmark(e) and not _whence(e, triggers) and _here(e, triggers, countries)]
     if nearby:
         best = max(nearby, key=lambda s: (s._.place.country_code in countries[:1], sentence.start <= s.start,
                                           _in_clause(s, triggers), -abs(s.start - start)))

@@ -168,8 +168,9 @@ class Gazetteer:
         typed = key != place_key(name) and bool(literal) and literal[-1] in TYPE_WORDS
 
         # Words that only describe ("SOUTHERN REGION", "EASTERN PROVINCE") name a division only where the article is:
-        # in a Peruvian report they are a part of Peru, not Malawi's Southern Region.
-        descriptive = len(literal) > 1 and all(w in GENERIC_WORDS or w in TYPE_WORDS for w in literal)
+        # in a Peruvian report they are a part of Peru, not Malawi's Southern Region. So does a type word alone, which
+        # the NER may cut off its name ("ARENALES | CANTON"): in a Salvadoran report it is no Canton (Guangzhou).
+        descriptive = bool(literal) and all(w in GENERIC_WORDS or w in TYPE_WORDS for w in literal)
 
         def plausible(p: GeoPlace) -> bool:
             if descriptive and countries and p.country_code not in main:
