@@ -51,9 +51,9 @@ The order of steps 2-7 and the rules for countries and verbs of saying were chos
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterator, Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..normalize.places import GENERIC_WORDS, NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
 from .normalization import (DATELINE, NAME_JOINERS, PLACE_LABELS, PLACE_NOUNS, SETTLEMENT_NOUNS, place_specificity,
@@ -139,20 +139,36 @@ def trigger_tokens(mention) -> set[int]:
 
 
 def own_places(locations: list[Span], triggers: set[int], doc: Doc) -> list[Span]:
-    """The places among an event mention's location arguments that say where it happened: resolved, and no
-    qualifier, dateline, place of reporting or distant landmark."""
-    return [s for s in locations if s._.place is not None and not qualifier(s, triggers)
-            and not _in_dateline(s, doc) and not _where_reported(s, triggers) and not _landmark(s)
-            and not _whence(s, triggers)]
+    """The places among an event mention's location arguments that say where it happened (``_may_place``)."""
+    return [s for s in locations if _may_place(s, triggers, doc)]
+
+
+def _may_place(span: Span, triggers: set[int], doc: Doc) -> bool:
+    """A resolved place that may say where the act happened: no qualifier, dateline, place of reporting, distant
+    landmark or place someone came from (steps 1 and 2)."""
+    return span._.place is not None and not qualifier(span, triggers) and not _in_dateline(span, doc) \
+        and not _where_reported(span, triggers) and not _landmark(span) and not _whence(span, triggers)
 
 
 def _whence(span: Span, triggers: set[int]) -> bool:
     """Where someone or something came from, in another verb's clause: "A HELICOPTER THAT WAS TRAVELING FROM
     USULUTAN", "TRUCKS THAT WERE CARRYING OIL FROM CANO LIMON" (not "FIRED FROM A HILL", the act's own clause)."""
-    root = span.root
-    while root.dep_ == "conj":
-        root = root.head
+    root = list_head(span.root)
     return root.dep_ == "pobj" and root.head.lower_ == "from" and off_another_verb(span, triggers)
+
+
+def earlier_conjuncts(token: Token) -> Iterator[Token]:
+    """The words a list item is joined to, back to the first: "MEDELLIN" of "IN BOGOTA AND MEDELLIN" -> BOGOTA."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+        yield token
+
+
+def list_head(token: Token) -> Token:
+    """The first word of the list ``token`` is in (itself where it is in none): where the list hangs in the parse."""
+    for token in earlier_conjuncts(token):
+        pass
+    return token
 
 
 def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Doc) -> Optional[tuple[str, GeoPlace]]:
@@ -179,10 +195,9 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
         return named
     sentence = _whole_sentence(doc, sentence)
     window = _sentences_before(doc, sentence, 2)
-    nearby = [e for e in doc.ents if e.label_ in PLACE_LABELS and e._.place is not None
+    nearby = [e for e in doc.ents if e.label_ in PLACE_LABELS
               and (sentence.start <= e.start < sentence.end or window <= e.start < start)
-              and not qualifier(e, triggers) and not _in_dateline(e, doc) and not _where_reported(e, triggers)
-              and not _landmark(e) and not _whence(e, triggers) and _here(e, triggers, countries)]
+              and _may_place(e, triggers, doc) and _here(e, triggers, countries)]
     if nearby:
         best = max(nearby, key=lambda s: (s._.place.country_code in countries[:1], sentence.start <= s.start,
                                           _in_clause(s, triggers), -abs(s.start - start)))

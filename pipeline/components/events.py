@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..normalize.dates import day_span
 from .actors import ACTOR_LABEL, ACTOR_NOUNS, ACTORS_KEY
-from .event_location import (after_place_preposition, incident_place, off_another_verb, own_places, part_name,
-                             qualifier, trigger_tokens)
+from .event_location import (after_place_preposition, earlier_conjuncts, incident_place, list_head, off_another_verb,
+                             own_places, part_name, qualifier, trigger_tokens)
 from .names import ORGANISATION_HEADS
 from .normalization import SETTLEMENT_NOUNS, publication_date
 from .sentences import in_boilerplate
@@ -184,7 +184,7 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
         # Acts told in the plural in places joined in one phrase are one act in each: "SEVEN BOMBS WERE SET OFF IN
         # BOGOTA AND MEDELLIN", "SIMULTANEOUS BOMB EXPLOSIONS IN THE CAPITAL AND LA CEIBA".
         places += [s for s in locations if s not in places and below_country(s)
-                   and any(p.start <= t.i < p.end for t in _earlier_conjuncts(s.root) for p in places)]
+                   and any(p.start <= t.i < p.end for t in earlier_conjuncts(s.root) for p in places)]
     groups: list[list[Span]] = []
     for span in sorted(places, key=lambda s: s.start):
         group = next((g for g in groups if any(_one_place(span, o) for o in g)), None)
@@ -211,13 +211,6 @@ def split_by_place(event: EventMention, doc: Doc) -> list[EventMention]:
         split.append(replace(event, arguments=arguments, extra_triggers=list(event.extra_triggers),
                              extra_sentences=list(event.extra_sentences), mentions=[]))
     return split
-
-
-def _earlier_conjuncts(token: Token) -> Iterator[Token]:
-    """The words a list item is joined to, back to the first: "MEDELLIN" of "IN BOGOTA AND MEDELLIN" -> BOGOTA."""
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head
-        yield token
 
 
 def _one_place(later: Span, earlier: Span) -> bool:
@@ -920,8 +913,7 @@ def _is_locative(ent: Span, triggers: set[int]) -> bool:
         return True  # "the town of Hostigal": the name of a place the sentence is about
     if part_name(ent) != ent.text:
         return True  # the NER took the noun in: "(THE MAYOR OF) THE SMALL TOWN OF HOSTIGAL"
-    conjuncts = list(_earlier_conjuncts(ent.root))  # a later name of a list: "IN BOGOTA AND MEDELLIN"
-    root = conjuncts[-1] if conjuncts else ent.root
+    root = list_head(ent.root)  # a later name of a list: "IN BOGOTA AND MEDELLIN"
     return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS or ent.root.dep_ in {"compound", "npadvmod"}
 
 

@@ -40,6 +40,7 @@ ACTOR_ENTS = {"ORG", "NORP", "PERSON", "GPE"}
 LEADER_NOUNS = {"chief", "leader", "commander", "head", "founder", "emir", "chairman", "spokesman", "president"}
 MEMBER_NOUNS = {"member", "fighter", "militant", "operative", "commander", "soldier", "deputy", "official", "officer",
                 "agent", "activist", "guerrilla", "rebel"}
+GROUP_ROLE_NOUNS = LEADER_NOUNS | MEMBER_NOUNS
 # Title words that put a person at the head of the group named before them ("UN SECRETARY GENERAL X", "DAS
 # DIRECTOR X"), and ranks and titles that make the person one of its members ("ARMY COLONEL X").
 HEAD_TITLE_WORDS = LEADER_NOUNS | {"director", "secretary", "justice", "minister", "governor", "mayor", "premier"}
@@ -155,7 +156,7 @@ def _listed_with_others(doc: Doc):
     LIEUTENANT Y, MAJOR Z, AND OTHER MEMBERS OF THE KIDNAPPING RING"."""
     for token in doc:
         noun = token.lemma_.lower()
-        if noun not in MEMBER_NOUNS | LEADER_NOUNS or not any(c.lower_ == "other" for c in token.children):
+        if noun not in GROUP_ROLE_NOUNS or not any(c.lower_ == "other" for c in token.children):
             continue
         groups = [g for o in prepositional_objects(token, {"of"}) if (g := _actor_of(doc, o)) is not None
                   and g.label_ in {"ORG", ACTOR_LABEL}]
