@@ -558,3 +558,25 @@ def test_verbs_the_lemmatizer_misreads_still_launch_an_attack(annotate, text, ag
     # The base lemmatizer reads "staged" as "stag" and "waged" as "wag" (language.LEMMA_FIXES).
     (event,) = _events(annotate(text))
     assert _has(event, agent, "perpetrator")
+
+
+def test_a_title_right_before_a_name_is_the_named_person():
+    # "THE ASSASSINATION OF JUDGE MARIELA ESPINOSA ARANGO": the parser hung the name off the main verb, so the
+    # victim read off the parse is "JUDGE"; the person is the name that follows the title.
+    from spacy.lang.en import English
+    from spacy.tokens import Doc, Span
+
+    from pipeline.components.events import _named_by_apposition
+
+    words = ["JUDGES", "PROTEST", "THE", "ASSASSINATION", "OF", "JUDGE", "MARIELA", "ESPINOSA", "ARANGO", "OF",
+             "SOLDIERS", "X", "."]
+    doc = Doc(English().vocab, words=words, heads=[1, 1, 3, 1, 3, 4, 8, 8, 1, 3, 9, 10, 1],
+              deps=["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "compound", "compound", "npadvmod", "prep",
+                    "pobj", "npadvmod", "punct"],
+              pos=["NOUN", "VERB", "DET", "NOUN", "ADP", "NOUN", "PROPN", "PROPN", "PROPN", "ADP", "NOUN", "PROPN",
+                   "PUNCT"],
+              tags=["NNS", "VBP", "DT", "NN", "IN", "NN", "NNP", "NNP", "NNP", "IN", "NNS", "NNP", "."])
+    doc.ents = [Span(doc, 6, 9, label="PERSON"), Span(doc, 11, 12, label="PERSON")]
+    assert [t.text for t in _named_by_apposition(doc[5])] == ["ARANGO"]
+    # A plural noun before a name is a group, of which the name may be one ("SOLDIERS X"): it stands.
+    assert [t.text for t in _named_by_apposition(doc[10])] == ["SOLDIERS"]

@@ -218,3 +218,20 @@ def test_given_names_left_out_before_a_persons_name_join_it(doc_with_ents):
     text = "Officials met Carlos Perez and the general Ortega."  # cased text: a given name is capitalised
     doc = doc_with_ents(text, [("Perez", "PERSON", 0), ("Ortega", "PERSON", 0)])
     assert [e.text for e in news_name_mentions(doc).ents][:2] == ["Carlos Perez", "Ortega"]
+
+
+def test_a_name_the_ner_broke_in_two_is_one(doc_with_ents):
+    # Wire copy in capitals wraps its lines inside names; a list of people puts commas or "and" between them.
+    text = "GUNMEN KILLED GUSTAVO ALVAREZ\nMARTINEZ AND RENE RODRIGUEZ HURTADO; R. PAXTON, P. GLASGOW LEFT."
+    doc = doc_with_ents(text, [("GUSTAVO ALVAREZ", "PERSON", 0), ("MARTINEZ", "PERSON", 0),
+                               ("RENE RODRIGUEZ", "PERSON", 0), ("HURTADO", "PERSON", 0), ("R. PAXTON", "PERSON", 0),
+                               ("P. GLASGOW", "PERSON", 0)])
+    assert [e.text for e in news_name_mentions(doc).ents][:4] == [
+        "GUSTAVO ALVAREZ\nMARTINEZ", "RENE RODRIGUEZ HURTADO", "R. PAXTON", "P. GLASGOW"]
+    # A title is no part of the name (the gold leaves it out), and two lines of a cased list are two people.
+    text = "HONDURAN FOREIGN MINISTER CARLOS LOPEZ SAID SO."
+    doc = doc_with_ents(text, [("HONDURAN FOREIGN MINISTER", "PERSON", 0), ("CARLOS LOPEZ", "PERSON", 0)])
+    assert "CARLOS LOPEZ" in [e.text for e in news_name_mentions(doc).ents]
+    doc = doc_with_ents("Speakers:\nAshraf Ghani\nHamid Karzai", [("Ashraf Ghani", "PERSON", 0),
+                                                                   ("Hamid Karzai", "PERSON", 0)])
+    assert [e.text for e in news_name_mentions(doc).ents] == ["Ashraf Ghani", "Hamid Karzai"]

@@ -280,3 +280,26 @@ def test_end_to_end_scoring_finds_both_linkers_in_language_py():
 
     names = [stage.name for stage in linker_stages() if stage.directory == "relations"]
     assert sorted(names) == ["news_event_argument_linker", "news_relation_linker"]
+
+
+def test_the_items_of_a_list_are_not_linked_as_aliases(blank_nlp):
+    from pipeline.components.relations import listed_together
+
+    nlp = blank_nlp
+    linker = nlp.add_pipe("news_relation_linker",
+                          config=_model_config("news.rel_instance_generator.v1", max_length=20))
+    nlp.initialize(lambda: _relation_examples(nlp))
+    text = "Mercenaries named John Owen, Dave Tomkins, R. Paxton and Peter Lenox met Abu Haidar, Qanbar and ISIL."
+    doc = _doc(nlp, text, [("John Owen", "PERSON"), ("Dave Tomkins", "PERSON"), ("Paxton", "PERSON"),
+                           ("Peter Lenox", "PERSON"), ("Abu Haidar", "PERSON"), ("Qanbar", "PERSON"), ("ISIL", "ORG")])
+    owen, tomkins, paxton, lenox, haidar, qanbar, isil = doc.ents
+    assert listed_together(owen, tomkins) and listed_together(paxton, lenox) and listed_together(owen, lenox)
+    assert listed_together(haidar, qanbar)  # "X, Y and Z": a list, whatever its last item's label
+    apposition = _doc(nlp, "Abboud Qanbar, Abu Haidar, is a general.", [("Abboud Qanbar", "PERSON"),
+                                                                         ("Abu Haidar", "PERSON")])
+    assert not listed_together(*apposition.ents) and not listed_together(owen, isil)
+    alias = [0.9 if label == "ALIAS_OF" else 0.0 for label in linker.labels]
+    linker.annotate(doc, [(owen, tomkins), (qanbar, isil)], numpy.asarray([alias, alias]))
+    assert [(r.head.text, r.tail.text) for r in doc._.relations] == [("Qanbar", "ISIL")]
+    linker.annotate(apposition, [tuple(apposition.ents)], numpy.asarray([alias]))
+    assert len(apposition._.relations) == 1

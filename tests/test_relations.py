@@ -101,6 +101,12 @@ def test_places_the_text_says_lie_in_another(hand_parsed):
     assert {("Varmalak", "LOCATED_IN", "Nimroz province"), ("Dozadab", "LOCATED_IN", "Nimroz province")} <= relations
     assert ("Kandahar", "LOCATED_IN", "southern Afghanistan") in relations  # "a city in"
     assert not any(head == "Nimroz province" for head, _, _ in relations)  # the province is not in a village
+    # The gold marks a place named by its kind alone ("a city"): it is Kandahar again, not a place between.
+    doc = hand_parsed(words, [1] * len(words), ["dep"] * len(words),
+                      ents=[(13, 14, "GPE"), (15, 17, "LOC"), (18, 20, "GPE")])
+    for ent in doc.ents:
+        ent._.place = load_gazetteer().resolve(ent.text, ["AF"])
+    assert ("Kandahar", "LOCATED_IN", "southern Afghanistan") in _relations(news_relations(doc))
 
 
 def test_who_governs_a_place_and_the_ruler_a_regime_is_named_after_lead_them(hand_parsed):

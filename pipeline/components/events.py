@@ -781,10 +781,17 @@ def _by_agents(verb: Token) -> list[Token]:
 
 def _named_by_apposition(token: Token) -> list[Token]:
     """A person described by a common noun and then named: "the mayor of Cali, Jorge Perez" is Jorge Perez, the
-    most specific mention of the one person. Anything else stands as it is."""
+    most specific mention of the one person; so is "JUDGE MARIELA ESPINOSA ARANGO", a title right before the name,
+    where the parser hung the name elsewhere ("THE ASSASSINATION OF JUDGE [...]": the judge). Anything else stands
+    as it is."""
     if token.ent_type_ or token.pos_ != "NOUN":
         return [token]
     names = [c for c in token.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+    if not names and token.tag_ == "NN":
+        after = next((t for t in token.doc[token.i + 1:token.i + 3] if not t.is_space), None)
+        if after is not None and after.ent_iob_ == "B" and after.ent_type_ == "PERSON" and "\n\n" not in \
+                token.doc[token.i:after.i].text_with_ws:
+            names = [next(t for t in token.doc.ents if t.start == after.i).root]
     return names[:1] or [token]
 
 

@@ -74,6 +74,7 @@ def news_name_mentions(doc: Doc) -> Doc:
     _clock_times(doc)
     _relabel(doc)
     _titles(doc, case)
+    _broken_names(doc, case)
     _given_names(doc)
     _first_names(doc, case)
     _regions_left_out(doc, case)
@@ -104,6 +105,7 @@ def news_name_mentions(doc: Doc) -> Doc:
         i = found.end
     if added:
         doc.ents = sorted([*doc.ents, *added], key=lambda e: e.start)
+        _broken_names(doc, case)  # a name found again may be the rest of one the NER broke ("RENE | HURTADO")
     return doc
 
 
@@ -298,6 +300,46 @@ def _titled(ent: Span) -> Span:
                                                   and word.is_alpha):
         start = i
     return ent if start == ent.start else Span(doc, start, ent.end, label=ent.label_)
+
+
+# A word of a person's name: letters, with an apostrophe or hyphen inside ("D'ESCOTO"), or an initial ("R.").
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|[^\W\d_]\.")
+
+
+def _broken_names(doc: Doc, case: Optional[str]) -> None:
+    """One person's name that the NER read as two, side by side with nothing but a space between them ("RENE
+    RODRIGUEZ | HURTADO"), or, in wire copy in capitals, a line break ("GUSTAVO ALVAREZ\\nMARTINEZ": MUC-4 wraps
+    its lines inside names): two people are never written so, a list puts a comma or "and" between them. Not
+    where either holds a title, a word for a person or a nationality ("FOREIGN MINISTER | CARLOS LOPEZ", "GEN |
+    HECTOR GRAMEJO"): those are the title the gold leaves out of the name, not a part of it."""
+    entities = list(doc.ents)
+    merged, changed = [], False
+    for ent in entities:
+        before = merged[-1] if merged else None
+        if before is not None and before.label_ == ent.label_ == "PERSON" and _name_only(before) \
+                and _name_only(ent) and _wrapped_or_spaced(doc, before, ent, case):
+            merged[-1] = Span(doc, before.start, ent.end, label="PERSON")
+            changed = True
+            continue
+        merged.append(ent)
+    if changed:
+        doc.ents = merged
+
+
+def _name_only(ent: Span) -> bool:
+    return all(_NAME_WORD.fullmatch(t.text) for t in ent if not t.is_space) \
+        and not any(is_title_word(t.text) or t.lower_ in ACTOR_NOUNS or t.lower_ in nationality_words()
+                    for t in ent)
+
+
+def _wrapped_or_spaced(doc: Doc, before: Span, after: Span, case: Optional[str]) -> bool:
+    """Nothing but one space between the two names, or (in text in capitals) one line break."""
+    between = doc[before.end:after.start]
+    if not len(between):
+        return doc[before.end - 1].whitespace_ == " "
+    if len(between) > 1 or not between[0].is_space or case != "upper":
+        return False
+    return between[0].text.count("\n") + doc[before.end - 1].whitespace_.count("\n") == 1
 
 
 def _given_names(doc: Doc) -> None:

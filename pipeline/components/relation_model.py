@@ -36,7 +36,7 @@ from thinc.types import Floats2d
 from ..architectures import relation_model as _architectures  # noqa: F401  (registers the architectures)
 from ..architectures.relation_model import TRIGGERS_KEY, Instance, event_triggers
 from .events import EventArgument, EventMention
-from .relations import RelationMention
+from .relations import RelationMention, listed_together
 
 RELATION_LABELS = ("ALLIED_WITH", "FIGHTING_AGAINST", "MEMBER_OF", "LEADER_OF", "LOCATED_IN", "ALIAS_OF")
 ARGUMENT_ROLES = ("perpetrator", "perpetrator_org", "target", "victim", "weapon", "location", "date")
@@ -286,6 +286,8 @@ class RelationLinker(PairClassifier):
         candidates = [RelationMention(head, tail, self.labels[j], round(float(row[j]), 4))
                       for (head, tail), row in zip(instances, probabilities)
                       for j in numpy.flatnonzero(row >= self.threshold)]
+        # The items of one list are different people or groups: read as aliases, they are the commas of the list.
+        candidates = [m for m in candidates if m.label != "ALIAS_OF" or not listed_together(m.head, m.tail)]
         if self.one_label_per_pair:
             # A pair of mentions gets its likeliest label only, in each direction that passes the
             # threshold (an alias and its full name may be linked both ways, a member and its group not).

@@ -217,6 +217,41 @@ def _aliases(doc: Doc):
             yield RelationMention(second, first, "ALIAS_OF", 0.8)
 
 
+LIST_JOINERS = frozenset({"and", "or"})
+INITIAL = re.compile(r"[^\W\d_]\.")
+
+
+def listed_together(a: Span, b: Span) -> bool:
+    """Two names that are items of one list ("JOHN OWEN, DAVE TOMKINS, R. PAXTON AND P. ATHERTON"; "X and Y"): only
+    commas, names of the same label and a final "and" or "or" between them, and the list is closed by "and" or "or"
+    before its last item, so that it is no apposition ("Qanbar, Abu Haidar"). The items of a list are different
+    people or groups, never each other's aliases."""
+    first, second = sorted((a, b), key=lambda s: s.start)
+    if first.label_ != second.label_ or first.end > second.start:
+        return False
+    doc = first.doc
+    # A list item: a name of the label, with any initial the entity left out ("A. | DEWER").
+    end = first.sent.end if doc.has_annotation("SENT_START") else len(doc)
+    same = {t.i for e in doc.ents if e.label_ == first.label_ for t in e} | {t.i for t in doc[first.end:end]
+                                                                            if INITIAL.fullmatch(t.text)}
+    between = [t for t in doc[first.end:second.start] if not t.is_space and t.i not in same]
+    if any(t.text != "," and t.lower_ not in LIST_JOINERS for t in between):
+        return False
+    if any(t.lower_ in LIST_JOINERS for t in between):
+        return True
+    # "X, Y" is a list only where it goes on to "..., and Z".
+    i = second.end
+    while i < end:
+        token = doc[i]
+        if token.is_space or token.text == "," or token.i in same:
+            i += 1
+        elif token.lower_ in LIST_JOINERS:  # "..., and" the list's last item, a name of any kind
+            return any(t.ent_type_ or t.i in same for t in doc[i + 1:i + 3])
+        else:
+            return False
+    return False
+
+
 def _short_form(span: Span) -> bool:
     """An acronym or a short name: one word, or a few joined by hyphens ("M-19", "PGT-COMMUNIST")."""
     return len(span) == 1 or " " not in span.text.strip()
@@ -330,8 +365,9 @@ def _subjects(verb) -> list:
 def _locations(doc: Doc):
     """"Gilgit, Pakistan", "Karrada, Baghdad", "a village in Kunar": a place next to a larger one that holds it, as
     the places stage resolved them (a name the gazetteer lacks, such as a neighbourhood, lies in the known town or
-    province after it). A site (FAC) lies in the place after it."""
-    ents = list(doc.ents)
+    province after it). A site (FAC) lies in the place after it. A place named only by its kind between them ("a
+    city" of "Amarah, a city in southern Iraq", as the gold marks it) is the first one again, not a third place."""
+    ents = [e for e in doc.ents if not all(t.lower_ in LOCATING_WORDS for t in e)]
     for inner, outer in zip(ents, ents[1:]):
         if inner.label_ not in {"GPE", "FAC", "LOC"} or outer.label_ not in {"GPE", "LOC"}:
             continue
