@@ -647,3 +647,28 @@ def test_where_something_came_from_in_another_verb_s_clause_is_not_where_the_act
     assert events["AMBUSHED"].name != "Metapán"
     events = _reported_from(annotate, "SAN SALVADOR", "THE GUERRILLAS FIRED ON THE GARRISON FROM A HILL IN USULUTAN.")
     assert events["FIRED"].name == "Usulután"
+
+
+def test_the_items_of_a_list_of_places_are_places_of_its_country(annotate):
+    # Towns too small, or too like English words, to be taken on their names alone are places when a list of
+    # places goes on to them, in the country of the items before them; "AND" in capitals joins a list too.
+    doc = annotate("SAN SALVADOR, 2 APR 89 (EFE) -- [TEXT] REBELS ATTACKED THE GARRISONS OF CHALATENANGO, "
+                   "SAN ANTONIO, CIUDAD BARRIOS, AND GUAZAPA TODAY.\n\nLIMA, THE CAPITAL, WAS CALM. TROOPS PATROLLED "
+                   "THE DEPARTMENTS OF PASCO, JUNIN, AND HUANUCO IN PERU.", published="1989-04-02")
+    places = {ent.text: ent._.place for ent in doc.ents if ent.label_ == "GPE"}
+    assert places["CIUDAD BARRIOS"].country_code == "SV" and places["GUAZAPA"].country_code == "SV"
+    assert places["JUNIN"].country_code == "PE" and places["HUANUCO"].country_code == "PE"
+    # Not a word of a list that names no place before it.
+    doc = annotate("SAN SALVADOR, 2 APR 89 (EFE) -- [TEXT] THE ARMY, GUAZAPA RESIDENTS SAID, FIRED AT THE HILLS.",
+                   published="1989-04-02")
+    assert "GUAZAPA" not in {ent.text for ent in doc.ents if ent.label_ == "GPE"}
+
+
+def test_a_name_listed_with_a_place_but_not_with_a_street(doc_with_ents):
+    from pipeline.components.normalization import _listed_with_a_place
+
+    doc = doc_with_ents("KILLED IN MOSUL AND RAQQAH AT THE CORNER OF SARMIENTO AND SAN MARTIN STREETS.",
+                        [("MOSUL", "GPE", 0), ("RAQQAH", "PERSON", 0), ("SARMIENTO", "PERSON", 0),
+                         ("SAN MARTIN", "GPE", 0)])
+    # "AND" in capitals joins a list; a list of streets ("SARMIENTO" a man's name as well) is none of places.
+    assert _listed_with_a_place(list(doc.ents), 1) and not _listed_with_a_place(list(doc.ents), 2)

@@ -536,20 +536,36 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
         changed = changed or len(parts) > 1
         entities.extend(parts)
         taken[ent.start:ent.end] = [True] * len(ent)
+    # The places found so far by where they end, with their country: the items of a list that follow them take it.
+    places_by_end: dict[int, Optional[str]] = {}
+    place_starts = {e.start: e for e in entities if e.label_ in {"GPE", "LOC"}}
     i = 0
     while i < len(doc):
         found = None
+        if i in place_starts:
+            ent = place_starts[i]
+            places_by_end[ent.end] = _country_of(ent, gazetteer, _listed_after(doc, i, places_by_end))
         # "CITY OF\nFLORES" names Flores: the name is the entity, and the words that type it are not.
         typing = i + 1 < len(doc) and doc[i].lower_ in TYPE_WORDS and doc[i + 1].lower_ == "of"
+        listed = _listed_after(doc, i, places_by_end) if not taken[i] and not typing else None
         if not taken[i] and _name_like(doc[i]) and not typing:
             for end in range(min(len(doc), i + 4), i, -1):
                 # A name may wrap onto the next line of wire copy ("SAN\nSALVADOR").
                 if any(taken[i:end]) or not all(_name_like(t) or t.lower_ in NAME_JOINERS or _line_break(t)
                                                 for t in doc[i:end]) \
                         or doc[end - 1].lower_ in NAME_JOINERS or _line_break(doc[end - 1]) \
-                        or not _locative(doc, i, end):
+                        or not (listed or _locative(doc, i, end)):
                     continue
                 span = doc[i:end]
+                if not _locative(doc, i, end):
+                    # An item of a list of places, in the country of the one before it, is a place too, however
+                    # small or however like an English word ("IN CHALATENANGO, SAN ANTONIO, CIUDAD BARRIOS").
+                    place = next((p for p in gazetteer.candidates(span.text) if p.country_code == listed), None)
+                    if place is not None and len(span.text) >= 4 \
+                            and (len(span) > 1 or not _is_word(span, words, gazetteer)):
+                        found = Span(doc, i, end, label="GPE")
+                        break
+                    continue
                 place = gazetteer.resolve(span.text, common_word=_is_word(span, words, gazetteer))
                 cue = end < len(doc) and doc[word_after(doc, end)].lower_ in PLACE_NOUNS \
                     or doc[max(0, word_before(doc, word_before(doc, i)))].lower_ in PLACE_NOUNS
@@ -561,6 +577,7 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
         if found is not None:
             entities.append(found)
             taken[found.start:found.end] = [True] * len(found)
+            places_by_end[found.end] = listed or _country_of(found, gazetteer)
             changed = True
             i = found.end
         else:
@@ -572,6 +589,29 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
     entities, relabelled = _one_sense(doc, entities, gazetteer)
     if changed or relabelled:
         doc.ents = sorted(entities, key=lambda e: e.start)
+
+
+# What stands between two items of a list: "CHALATENANGO, SAN ANTONIO", "MEJICANOS, AND DELGADO".
+_LIST_SEPARATORS = frozenset({",", "and", "or"})
+
+
+def _listed_after(doc: Doc, i: int, places_by_end: dict[int, Optional[str]]) -> Optional[str]:
+    """The country of the place that a list puts right before token i ("IN CHALATENANGO, SAN ANTONIO": El
+    Salvador), where only commas, "and" or "or" stand between them and the gazetteer knows that place; else
+    None."""
+    j, separators = word_before(doc, i), 0
+    while j >= 0 and doc[j].lower_ in _LIST_SEPARATORS and separators < 2:
+        j, separators = word_before(doc, j), separators + 1
+    return places_by_end.get(j + 1) if separators else None
+
+
+def _country_of(ent: Span, gazetteer, listed: Optional[str] = None) -> Optional[str]:
+    """The country of a place, or that of the list it is in: the places of one list lie in one country ("SAN
+    ANTONIO" after "CHALATENANGO" is a Salvadoran town, whatever Texan city the gazetteer knows by that name)."""
+    if listed:
+        return listed
+    place = gazetteer.resolve(ent.text)
+    return place.country_code if place is not None else None
 
 
 def _settlement_name(doc: Doc, start: int, taken: list[bool], words: tuple[frozenset[str], frozenset[str]]) \
@@ -713,12 +753,13 @@ _LIST_WORDS = frozenset({"and", "or", ",", "(", ")", ";"})
 
 def _listed_with_a_place(ents: list[Span], i: int) -> bool:
     """``ents[i]`` stands in a list with the entity before or after it, a place: "MOSUL AND RAQQAH", "LA
-    AZULITA (SOUTHERN PUTUMAYO), PUERTO LOPEZ (META DEPARTMENT)"."""
+    AZULITA (SOUTHERN PUTUMAYO), PUERTO LOPEZ (META DEPARTMENT)". Not a list of streets ("THE CORNER OF SARMIENTO
+    AND SAN MARTIN STREETS"), whose names are often those of towns and of people."""
     ent, doc = ents[i], ents[i].doc
     for neighbour in ents[max(0, i - 1):i] + ents[i + 1:i + 2]:
         between = doc[neighbour.end:ent.start] if neighbour.end <= ent.start else doc[ent.end:neighbour.start]
-        if neighbour.label_ in {"GPE", "LOC"} and len(between) <= 3 \
-                and all(t.text in _LIST_WORDS or t.is_space for t in between):
+        if neighbour.label_ in {"GPE", "LOC"} and len(between) <= 3 and not _street_name(neighbour) \
+                and all(t.lower_ in _LIST_WORDS or t.is_space for t in between):
             return True
     return False
 
