@@ -262,3 +262,43 @@ def test_people_listed_with_other_members_of_a_group_and_a_groups_deputy_are_its
                       ["compound", "nsubj", "punct", "det", "compound", "appos", "punct", "ROOT", "punct"],
                       ents=[(0, 2, "PERSON"), (4, 5, "ORG")])
     assert ("Roberto Soto", "MEMBER_OF", "ARENA") in _relations(news_relations(doc))
+
+
+def test_a_group_led_by_a_person_and_the_groups_a_body_is_made_of(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["the", "Blue", "Front", ",", "led", "by", "Juan", "Perez", ",", "met", "."]
+    heads = [2, 2, 9, 2, 2, 4, 7, 5, 2, 9, 9]
+    deps = ["det", "compound", "nsubj", "punct", "acl", "agent", "compound", "pobj", "punct", "ROOT", "punct"]
+    lemmas = [w.lower() for w in words]
+    lemmas[4] = "lead"
+    doc = hand_parsed(words, heads, deps, lemmas=lemmas, ents=[(1, 3, "ORG"), (6, 8, "PERSON")])
+    doc[4].tag_ = "VBN"
+    assert ("Juan Perez", "LEADER_OF", "Blue Front") in _relations(news_relations(doc))
+
+    words = ["the", "Blue", "Front", ",", "made", "up", "of", "the", "Red", "League", "and", "the", "Green", "Army",
+             ",", "and", "the", "community", ",", "including", "Peru", ",", "backed", "innocent", "civilians", ",",
+             "including", "women", "."]
+    doc = hand_parsed(words, [0] * len(words), ["dep"] * len(words),
+                      ents=[(1, 3, "ORG"), (8, 10, "ORG"), (12, 14, "ORG"), (20, 21, "GPE")],
+                      actors=[(16, 18), (23, 25), (27, 28)])
+    relations = _relations(news_relations(doc))
+    assert {("Red League", "MEMBER_OF", "Blue Front"), ("Green Army", "MEMBER_OF", "Blue Front"),
+            ("Peru", "MEMBER_OF", "the community")} <= relations
+    # "including" gives examples of a description, not members of a body
+    assert not any(tail == "innocent civilians" for _, _, tail in relations)
+
+
+def test_standing_by_a_country_and_support_for_it_are_alliance(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["The", "UK", "stands", "by", "Iraq", ";", "Peru", "support", "for", "Chile", "."]
+    heads = [1, 2, 2, 2, 3, 2, 7, 2, 7, 8, 2]
+    deps = ["det", "nsubj", "ROOT", "prep", "pobj", "punct", "compound", "dobj", "prep", "pobj", "punct"]
+    pos = ["DET", "PROPN", "VERB", "ADP", "PROPN", "PUNCT", "PROPN", "NOUN", "ADP", "PROPN", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[2] = "stand"
+    doc = hand_parsed(words, heads, deps, pos=pos, lemmas=lemmas,
+                      ents=[(1, 2, "GPE"), (4, 5, "GPE"), (6, 7, "GPE"), (9, 10, "GPE")])
+    relations = _relations(news_relations(doc))
+    assert {("UK", "ALLIED_WITH", "Iraq"), ("Peru", "ALLIED_WITH", "Chile")} <= relations

@@ -85,7 +85,7 @@ def news_relations(doc: Doc) -> Doc:
     for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_rulers(doc),
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
-                    *_listed_places(doc)):
+                    *_listed_places(doc), *_led_by(doc), *_made_up_of(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
@@ -281,6 +281,71 @@ def _leaders_and_members(doc: Doc):
                     yield RelationMention(person, org, label, 0.7)
 
 
+# Verbs of leading, said of a group in the passive: "the Federal Government of Iraq, led by Prime Minister X".
+LEAD_VERBS = frozenset({"lead", "head", "command", "chair", "direct"})
+
+
+def _led_by(doc: Doc):
+    """A group "led by", "headed by" or "commanded by" a person is led by them: the participle's agent leads the
+    group it describes ("THE GOVERNMENT, LED BY X") or the subject of its passive ("THE FRONT IS HEADED BY X")."""
+    for verb in doc:
+        if verb.lemma_.lower() not in LEAD_VERBS or verb.tag_ != "VBN":
+            continue
+        groups = [verb.head] if verb.dep_ == "acl" else [c for c in verb.children if c.dep_ == "nsubjpass"]
+        leaders = [o for agent in verb.children if agent.dep_ == "agent" for p in agent.children
+                   if p.dep_ == "pobj" for o in (p, *p.conjuncts)]
+        for group in (g for t in groups if (g := _actor_of(doc, t)) is not None and g.label_ != "PERSON"):
+            for leader in (e for t in leaders if (e := _ent_of(doc, t)) is not None and e.label_ == "PERSON"):
+                yield RelationMention(leader, group, "LEADER_OF", 0.7)
+
+
+# What a group is said to be made of: "THE URNG, MADE UP OF FOUR REBEL GROUPS", "the community, including Russia".
+MADE_OF = {("made", "up", "of"), ("composed", "of"), ("consisting", "of"), ("comprising",), ("including",)}
+# Bodies whose members are states: "the international community", "the Global Coalition".
+BODY_NOUNS = frozenset({"community", "coalition", "alliance", "council", "union", "league"})
+
+
+def _made_up_of(doc: Doc):
+    """The groups a group is said to be made of, or to include, are its members: "THE URNG, MADE UP OF FOUR REBEL
+    GROUPS", "The international community - including Russia and Iran -", "THE FOUR ORGANIZATIONS THAT MAKE UP THE
+    URNG". Places are not members ("key towns in northern Iraq including Rabiyah" lie in it: _listed_places)."""
+    actors = [*(e for e in doc.ents if e.label_ in {"ORG", "NORP", "GPE", "PERSON"}), *doc.spans.get(ACTORS_KEY, ())]
+    for group in (a for a in actors if a.label_ in {"ORG", ACTOR_LABEL}):
+        after = [t for t in doc[group.end:min(group.end + 6, group.sent.end)] if not t.is_space and t.text not in
+                 {",", "-", "–", "—", "("}]
+        cue = next((c for c in MADE_OF if [t.lower_ for t in after[:len(c)]] == list(c)), None)
+        if cue is None:
+            continue
+        # "including" lists examples, which are members only of a body ("the international community, including
+        # Russia"), not of a description ("innocent civilians, including women and children").
+        if cue == ("including",) and not (group.label_ == "ORG" or group[-1].lower_ in BODY_NOUNS):
+            continue
+        start = after[len(cue) - 1].i + 1
+        for member in _listed_actors(doc, actors, start):
+            if member.label_ != "GPE" or group[-1].lower_ in BODY_NOUNS:
+                yield RelationMention(member, group, "MEMBER_OF", 0.6)
+    for verb in doc:  # "THE ORGANIZATIONS THAT MAKE UP THE URNG"
+        if verb.lemma_.lower() == "make" and any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
+            wholes = [_actor_of(doc, c) for c in verb.children if c.dep_ == "dobj"]
+            parts = [_actor_of(doc, c) for c in _subjects(verb)]
+            if verb.dep_ == "relcl":
+                parts.append(_actor_of(doc, verb.head))
+            for whole in (w for w in wholes if w is not None and w.label_ in {"ORG", ACTOR_LABEL}):
+                for part in dict.fromkeys(p for p in parts if p is not None and p != whole):
+                    yield RelationMention(part, whole, "MEMBER_OF", 0.6)
+
+
+def _listed_actors(doc: Doc, actors: list[Span], start: int) -> list[Span]:
+    """The actors listed from token ``start`` on: "RUSSIA AND IRAN", "X, Y, AND Z"."""
+    listed = []
+    for actor in sorted((a for a in actors if a.start >= start), key=lambda a: a.start):
+        between = [t for t in doc[listed[-1].end if listed else start:actor.start] if not t.is_space]
+        if any(t.lower_ not in {",", "and", "the"} for t in between) or any(actor.start < e.end for e in listed):
+            break
+        listed.append(actor)
+    return listed
+
+
 def _event_enemies(doc: Doc):
     for event in doc._.events or ():
         attackers = [a.span for a in event.arguments if a.role == "perpetrator_org" and a.span.label_ == "ORG"]
@@ -296,6 +361,17 @@ def _verb_relations(doc: Doc):
         # "THE UK HAS CONDUCTED 265 BOMBING RAIDS ON ISIL TARGETS": launching attacks on someone is fighting them
         launched = token.pos_ == "VERB" and lemma in LAUNCH_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() in ATTACK_NOUNS for c in token.children)
+        # "The UK stands by Iraq", "the United States stands shoulder to shoulder with the Iraqi people"
+        stands_by = token.pos_ == "VERB" and lemma == "stand" and any(
+            c.dep_ == "prep" and c.lower_ in {"by", "with"} for c in token.subtree if c.head.i == token.i or
+            c.head.head.i == token.i)
+        if stands_by:
+            allies = [_actor_of(doc, g) for p in token.subtree if p.dep_ == "prep" and p.lower_ in {"by", "with"}
+                      and token.i in (p.head.i, p.head.head.i) for g in p.children if g.dep_ == "pobj"]
+            for head in (_actor_of(doc, c) for c in _subjects(token)):
+                for tail in allies:
+                    if head is not None and tail is not None and head != tail:
+                        yield RelationMention(head, tail, "ALLIED_WITH", 0.5)
         if token.pos_ == "VERB" and (lemma in FIGHT_VERBS | ALLY_VERBS or launched):
             label = "FIGHTING_AGAINST" if lemma in FIGHT_VERBS or launched else "ALLIED_WITH"
             subjects = [_actor_of(doc, c) for c in _subjects(token)]
@@ -318,8 +394,8 @@ def _verb_relations(doc: Doc):
             owners = [_ent_of(doc, c) for c in token.children if c.dep_ in {"poss", "compound"}]
             if token.dep_ == "dobj":
                 owners += [_ent_of(doc, c) for c in token.head.children if c.dep_ == "nsubj"]
-            partners = [_ent_of(doc, g) for c in token.children if c.dep_ == "prep" and c.lower_ in {"to", "with"}
-                        for g in c.children if g.dep_ == "pobj"]
+            partners = [_ent_of(doc, g) for c in token.children if c.dep_ == "prep"
+                        and c.lower_ in {"to", "with", "for"} for g in c.children if g.dep_ == "pobj"]
             for head in owners:
                 for tail in partners:
                     if head is not None and tail is not None and {head.label_, tail.label_} <= ACTOR_ENTS:
