@@ -302,3 +302,26 @@ def test_standing_by_a_country_and_support_for_it_are_alliance(hand_parsed):
                       ents=[(1, 2, "GPE"), (4, 5, "GPE"), (6, 7, "GPE"), (9, 10, "GPE")])
     relations = _relations(news_relations(doc))
     assert {("UK", "ALLIED_WITH", "Iraq"), ("Peru", "ALLIED_WITH", "Chile")} <= relations
+
+
+def test_whom_one_helps_against_an_enemy_fights_it(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    # "The UK supports the Government of Mali in defeating the Front"; "... helps Peru against the terrorism of the
+    # Front".
+    words = ["The", "UK", "supports", "the", "Government", "of", "Mali", "in", "defeating", "the", "Front", ";",
+             "Chile", "helps", "Peru", "against", "the", "terrorism", "of", "the", "Army", "."]
+    heads = [1, 2, 2, 4, 2, 4, 5, 2, 7, 10, 8, 2, 13, 2, 13, 13, 17, 15, 17, 20, 18, 2]
+    deps = ["det", "nsubj", "ROOT", "det", "dobj", "prep", "pobj", "prep", "pcomp", "det", "dobj", "punct", "nsubj",
+            "conj", "dobj", "prep", "det", "pobj", "prep", "det", "pobj", "punct"]
+    pos = ["DET", "PROPN", "VERB", "DET", "PROPN", "ADP", "PROPN", "ADP", "VERB", "DET", "PROPN", "PUNCT", "PROPN",
+           "VERB", "PROPN", "ADP", "DET", "NOUN", "ADP", "DET", "PROPN", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[2], lemmas[8], lemmas[13] = "support", "defeat", "help"
+    doc = hand_parsed(words, heads, deps, pos=pos, lemmas=lemmas,
+                      ents=[(1, 2, "GPE"), (3, 7, "ORG"), (9, 11, "ORG"), (12, 13, "GPE"), (14, 15, "GPE"),
+                            (19, 21, "ORG")])
+    relations = _relations(news_relations(doc))
+    assert {("the Government of Mali", "FIGHTING_AGAINST", "the Front"),
+            ("Peru", "FIGHTING_AGAINST", "the Army")} <= relations
+    assert ("UK", "FIGHTING_AGAINST", "the Front") not in relations  # the helper is an ally, not said to fight

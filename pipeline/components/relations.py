@@ -85,7 +85,7 @@ def news_relations(doc: Doc) -> Doc:
     for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_rulers(doc),
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
-                    *_listed_places(doc), *_led_by(doc), *_made_up_of(doc)):
+                    *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
@@ -344,6 +344,29 @@ def _listed_actors(doc: Doc, actors: list[Span], start: int) -> list[Span]:
             break
         listed.append(actor)
     return listed
+
+
+# Verbs of helping someone in a fight: "support the Government of Iraq in defeating ISIL".
+HELP_VERBS = frozenset({"support", "help", "assist", "aid", "back"})
+
+
+def _supported_against(doc: Doc):
+    """Whom one helps against an enemy fights that enemy: "supporting the Iraqi government against the terrorism
+    of ISIL", "support the Government of Iraq in defeating ISIL", "supported the Iraqi Security Forces in its
+    efforts to defeat ISIL". (The helper is the helped one's ally: _verb_relations.)"""
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in HELP_VERBS:
+            continue
+        helped = [_actor_of(doc, o) for c in verb.children if c.dep_ == "dobj" for o in (c, *c.conjuncts)]
+        enemies = [_actor_or_owner(doc, g) for g in prepositional_objects(verb, {"against"})]
+        enemies += [_actor_or_owner(doc, o) for g in prepositional_objects(verb, {"against"})
+                    for o in prepositional_objects(g, {"of"})]  # "against the terrorism of ISIL"
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"):
+            enemies += [_actor_or_owner(doc, o) for fight in prep.subtree if fight.lemma_.lower() in FIGHT_VERBS
+                        and fight.pos_ == "VERB" for o in fight.children if o.dep_ == "dobj"]
+        for head in dict.fromkeys(h for h in helped if h is not None):
+            for tail in dict.fromkeys(t for t in enemies if t is not None and t != head):
+                yield RelationMention(head, tail, "FIGHTING_AGAINST", 0.6)
 
 
 def _event_enemies(doc: Doc):
