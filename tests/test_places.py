@@ -658,6 +658,12 @@ def test_the_items_of_a_list_of_places_are_places_of_its_country(annotate):
     places = {ent.text: ent._.place for ent in doc.ents if ent.label_ == "GPE"}
     assert places["CIUDAD BARRIOS"].country_code == "SV" and places["GUAZAPA"].country_code == "SV"
     assert places["JUNIN"].country_code == "PE" and places["HUANUCO"].country_code == "PE"
+    # A kind of place after the list types each item; a list whose first place the gazetteer lacks still lists
+    # places, if notable ones.
+    doc = annotate("MANAGUA, 3 MAR 89 (EFE) -- [TEXT] HELICOPTERS BOMBED VILLAGES IN ZELAYA, MATAGALPA, AND JINOTEGA "
+                   "DEPARTMENTS.", published="1989-03-03")
+    places = {ent.text: ent._.place for ent in doc.ents if ent.label_ == "GPE"}
+    assert places["MATAGALPA"].country_code == "NI" and places["JINOTEGA"].country_code == "NI"
     # Not a word of a list that names no place before it.
     doc = annotate("SAN SALVADOR, 2 APR 89 (EFE) -- [TEXT] THE ARMY, GUAZAPA RESIDENTS SAID, FIRED AT THE HILLS.",
                    published="1989-04-02")

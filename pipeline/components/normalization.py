@@ -218,6 +218,9 @@ SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "hamlet", "department",
 # Nouns that make a name before or after them a place: the settlements, and "area", "border", "farm" ...
 PLACE_NOUNS = SETTLEMENT_NOUNS - {"neighbourhood", "settlement", "township"} | {
     "state", "jurisdiction", "county", "capital", "area", "valley", "border", "highway", "farm"}
+# The kind of place after a list of names types each of them: "IN SAN MIGUEL AND USULUTAN DEPARTMENTS".
+PLACE_NOUNS_AFTER = PLACE_NOUNS | {"departments", "provinces", "municipalities", "cities", "towns", "villages",
+                                   "cantons", "districts", "regions", "states", "jurisdictions"}
 NAME_JOINERS = {"de", "del", "la", "las", "los", "el", "san", "santa", "of", "y", "da", "do", "dos"}
 # Labels the base NER puts on place names it misreads (wire copy in capitals: "IN MEXICO" as ORG).
 RELABEL_FROM = {"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
@@ -554,20 +557,22 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
                 if any(taken[i:end]) or not all(_name_like(t) or t.lower_ in NAME_JOINERS or _line_break(t)
                                                 for t in doc[i:end]) \
                         or doc[end - 1].lower_ in NAME_JOINERS or _line_break(doc[end - 1]) \
-                        or not (listed or _locative(doc, i, end)):
+                        or not (listed is not None or _locative(doc, i, end)):
                     continue
                 span = doc[i:end]
                 if not _locative(doc, i, end):
                     # An item of a list of places, in the country of the one before it, is a place too, however
                     # small or however like an English word ("IN CHALATENANGO, SAN ANTONIO, CIUDAD BARRIOS").
-                    place = next((p for p in gazetteer.candidates(span.text) if p.country_code == listed), None)
-                    if place is not None and len(span.text) >= 4 \
+                    # ("" : a list of places the gazetteer does not know, "IN ZELAYA, MATAGALPA": only a notable one.)
+                    place = next((p for p in gazetteer.candidates(span.text) if p.country_code == listed), None) \
+                        if listed else gazetteer.resolve(span.text)
+                    if place is not None and len(span.text) >= 4 and (listed or _notable(place)) \
                             and (len(span) > 1 or not _is_word(span, words, gazetteer)):
                         found = Span(doc, i, end, label="GPE")
                         break
                     continue
                 place = gazetteer.resolve(span.text, common_word=_is_word(span, words, gazetteer))
-                cue = end < len(doc) and doc[word_after(doc, end)].lower_ in PLACE_NOUNS \
+                cue = end < len(doc) and doc[word_after(doc, end)].lower_ in PLACE_NOUNS_AFTER \
                     or doc[max(0, word_before(doc, word_before(doc, i)))].lower_ in PLACE_NOUNS
                 if place is not None and (_notable(place) or cue) and len(span.text) >= 4:
                     found = Span(doc, i, end, label="GPE")
@@ -577,7 +582,7 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
         if found is not None:
             entities.append(found)
             taken[found.start:found.end] = [True] * len(found)
-            places_by_end[found.end] = listed or _country_of(found, gazetteer)
+            places_by_end[found.end] = _country_of(found, gazetteer, listed)
             changed = True
             i = found.end
         else:
@@ -597,21 +602,21 @@ _LIST_SEPARATORS = frozenset({",", "and", "or"})
 
 def _listed_after(doc: Doc, i: int, places_by_end: dict[int, Optional[str]]) -> Optional[str]:
     """The country of the place that a list puts right before token i ("IN CHALATENANGO, SAN ANTONIO": El
-    Salvador), where only commas, "and" or "or" stand between them and the gazetteer knows that place; else
-    None."""
+    Salvador), where only commas, "and" or "or" stand between them ("" where the gazetteer does not know that
+    place); None where no place comes right before."""
     j, separators = word_before(doc, i), 0
     while j >= 0 and doc[j].lower_ in _LIST_SEPARATORS and separators < 2:
         j, separators = word_before(doc, j), separators + 1
     return places_by_end.get(j + 1) if separators else None
 
 
-def _country_of(ent: Span, gazetteer, listed: Optional[str] = None) -> Optional[str]:
+def _country_of(ent: Span, gazetteer, listed: Optional[str] = None) -> str:
     """The country of a place, or that of the list it is in: the places of one list lie in one country ("SAN
     ANTONIO" after "CHALATENANGO" is a Salvadoran town, whatever Texan city the gazetteer knows by that name)."""
     if listed:
         return listed
     place = gazetteer.resolve(ent.text)
-    return place.country_code if place is not None else None
+    return place.country_code if place is not None else ""
 
 
 def _settlement_name(doc: Doc, start: int, taken: list[bool], words: tuple[frozenset[str], frozenset[str]]) \
@@ -887,7 +892,7 @@ def _locative(doc: Doc, start: int, end: int) -> bool:
     preposition = before is not None and before.lower_ in LOCATIVE_WORDS and before.tag_ != "TO" \
         and before.dep_ not in {"aux", "mark"} or before is not None and before.lower_ == "to" and before.dep_ == "prep"
     after = word_after(doc, end)
-    return preposition or (after < len(doc) and doc[after].lower_ in PLACE_NOUNS)
+    return preposition or (after < len(doc) and doc[after].lower_ in PLACE_NOUNS_AFTER)
 
 
 def word_after(doc: Doc, i: int) -> int:
