@@ -325,3 +325,20 @@ def test_whom_one_helps_against_an_enemy_fights_it(hand_parsed):
     assert {("the Government of Mali", "FIGHTING_AGAINST", "the Front"),
             ("Peru", "FIGHTING_AGAINST", "the Army")} <= relations
     assert ("UK", "FIGHTING_AGAINST", "the Front") not in relations  # the helper is an ally, not said to fight
+
+
+def test_whose_campaign_against_someone_it_is_fights_them(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    # "Peru's battle against the Front"; "the Army launched an offensive against the League".
+    words = ["Peru", "'s", "battle", "against", "the", "Front", "goes", "on", ";", "the", "Army", "launched", "an",
+             "offensive", "against", "the", "League", "."]
+    heads = [2, 0, 6, 2, 5, 3, 6, 6, 6, 10, 11, 6, 13, 11, 13, 16, 14, 6]
+    deps = ["poss", "case", "nsubj", "prep", "det", "pobj", "ROOT", "prt", "punct", "det", "nsubj", "conj", "det",
+            "dobj", "prep", "det", "pobj", "punct"]
+    pos = ["PROPN", "PART", "NOUN", "ADP", "DET", "PROPN", "VERB", "ADP", "PUNCT", "DET", "PROPN", "VERB", "DET", "NOUN",
+           "ADP", "DET", "PROPN", "PUNCT"]
+    doc = hand_parsed(words, heads, deps, pos=pos,
+                      ents=[(0, 1, "GPE"), (4, 6, "ORG"), (9, 11, "ORG"), (15, 17, "ORG")])
+    relations = _relations(news_relations(doc))
+    assert {("Peru", "FIGHTING_AGAINST", "the Front"), ("the Army", "FIGHTING_AGAINST", "the League")} <= relations

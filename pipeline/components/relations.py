@@ -85,7 +85,8 @@ def news_relations(doc: Doc) -> Doc:
     for mention in (*_aliases(doc), *_leaders_and_members(doc), *_titled_people(doc), *_rulers(doc),
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
-                    *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc)):
+                    *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc),
+                    *_campaigns_against(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
@@ -365,6 +366,27 @@ def _supported_against(doc: Doc):
             enemies += [_actor_or_owner(doc, o) for fight in prep.subtree if fight.lemma_.lower() in FIGHT_VERBS
                         and fight.pos_ == "VERB" for o in fight.children if o.dep_ == "dobj"]
         for head in dict.fromkeys(h for h in helped if h is not None):
+            for tail in dict.fromkeys(t for t in enemies if t is not None and t != head):
+                yield RelationMention(head, tail, "FIGHTING_AGAINST", 0.6)
+
+
+# Nouns for a fight that name its enemy after "against" or "on": "Pakistan's battle against the TTP".
+CAMPAIGN_NOUNS = frozenset({"fight", "battle", "war", "campaign", "struggle", "offensive", "crackdown"})
+
+
+def _campaigns_against(doc: Doc):
+    """Whose fight, battle, war or campaign against someone it is fights them: "Pakistan's battle against the TTP"
+    (the owner), "THE ARMY LAUNCHED AN OFFENSIVE AGAINST THE FMLN" (the subject of the verb it is the object of)."""
+    for noun in doc:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CAMPAIGN_NOUNS:
+            continue
+        enemies = [_actor_or_owner(doc, g) for g in prepositional_objects(noun, {"against", "on"})]
+        if not any(enemies):
+            continue
+        sides = [_actor_of(doc, c) for c in noun.children if c.dep_ in {"poss", "compound"}]
+        if noun.dep_ == "dobj":
+            sides += [_actor_of(doc, c) for c in _subjects(noun.head)]
+        for head in dict.fromkeys(h for h in sides if h is not None):
             for tail in dict.fromkeys(t for t in enemies if t is not None and t != head):
                 yield RelationMention(head, tail, "FIGHTING_AGAINST", 0.6)
 
