@@ -342,3 +342,15 @@ def test_whose_campaign_against_someone_it_is_fights_them(hand_parsed):
                       ents=[(0, 1, "GPE"), (4, 6, "ORG"), (9, 11, "ORG"), (15, 17, "ORG")])
     relations = _relations(news_relations(doc))
     assert {("Peru", "FIGHTING_AGAINST", "the Front"), ("the Army", "FIGHTING_AGAINST", "the League")} <= relations
+
+
+def test_the_people_said_to_live_in_a_place_are_located_in_it(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["Aid", "reached", "civilians", "in", "Madaya", "and", "the", "residents", "of", "the", "Old", "City",
+             ";", "fighters", "in", "Homs", "left", "."]
+    doc = hand_parsed(words, [1] * len(words), ["dep"] * len(words),
+                      ents=[(4, 5, "GPE"), (10, 12, "LOC"), (15, 16, "GPE")], actors=[(2, 3), (6, 8), (13, 14)])
+    relations = _relations(news_relations(doc))
+    assert {("civilians", "LOCATED_IN", "Madaya"), ("the residents", "LOCATED_IN", "Old City")} <= relations
+    assert not any(head == "fighters" for head, _, _ in relations)  # fighters in a town are not its people

@@ -86,7 +86,7 @@ def news_relations(doc: Doc) -> Doc:
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc),
-                    *_campaigns_against(doc)):
+                    *_campaigns_against(doc), *_residents(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
@@ -389,6 +389,26 @@ def _campaigns_against(doc: Doc):
         for head in dict.fromkeys(h for h in sides if h is not None):
             for tail in dict.fromkeys(t for t in enemies if t is not None and t != head):
                 yield RelationMention(head, tail, "FIGHTING_AGAINST", 0.6)
+
+
+# Nouns for the people who live in a place: "the residents of Mosul", "civilians in Madaya".
+RESIDENT_NOUNS = frozenset({"resident", "residents", "inhabitant", "inhabitants", "citizen", "citizens", "civilian",
+                            "civilians", "villager", "villagers", "townspeople", "population"})
+
+
+def _residents(doc: Doc):
+    """The people said to live in a place are located in it: "the residents of Mosul", "civilians in Madaya",
+    "people across Damascus" (a word for residents, then "of", "in", "across" or "within" and a place)."""
+    for actor in doc.spans.get(ACTORS_KEY, ()):
+        if actor[-1].lower_ not in RESIDENT_NOUNS and actor.root.lower_ not in RESIDENT_NOUNS:
+            continue
+        after = [t for t in doc[actor.end:min(actor.end + 3, len(doc))] if not t.is_space]
+        if not after or after[0].lower_ not in {"of", "in", "across", "within"}:
+            continue
+        place = next((e for e in doc.ents if e.start == after[0].i + 1 or e.start == after[0].i + 2
+                      and doc[after[0].i + 1].lower_ == "the"), None)
+        if place is not None and place.label_ in {"GPE", "LOC", "FAC"}:
+            yield RelationMention(actor, place, "LOCATED_IN", 0.6)
 
 
 def _event_enemies(doc: Doc):
