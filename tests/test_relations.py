@@ -43,6 +43,11 @@ def test_nominal_actors_that_are_members_of_a_named_group(hand_parsed):
                   ents=[(3, 4, "ORG"), (5, 6, "ORG")], actors=[(0, 1), (6, 7)])
     relations = _relations(news_relations(doc))
     assert ("Members", "MEMBER_OF", "FMLN") in relations and ("terrorists", "MEMBER_OF", "ISIL") in relations
+    # The same mention marked as an ORG (as re3d marks "40 members" of "40 members of the Coalition").
+    doc = hand_parsed(["40", "members", "of", "the", "Coalition", "met", "."], [1, 5, 1, 4, 2, 5, 5],
+                      ["nummod", "nsubj", "prep", "det", "pobj", "ROOT", "punct"],
+                      ents=[(0, 2, "ORG"), (3, 5, "ORG")])
+    assert ("40 members", "MEMBER_OF", "the Coalition") in _relations(news_relations(doc))
 
 
 def test_defeating_is_fighting_and_a_purpose_clause_takes_the_subject_of_the_verb_it_completes(hand_parsed):
@@ -354,3 +359,22 @@ def test_the_people_said_to_live_in_a_place_are_located_in_it(hand_parsed):
     relations = _relations(news_relations(doc))
     assert {("civilians", "LOCATED_IN", "Madaya"), ("the residents", "LOCATED_IN", "Old City")} <= relations
     assert not any(head == "fighters" for head, _, _ in relations)  # fighters in a town are not its people
+
+
+def test_who_is_said_to_be_part_of_a_group_is_its_member(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    # "Peru is working as part of the Coalition"; "Chile is part of the League".
+    words = ["Peru", "is", "working", "as", "part", "of", "the", "Coalition", ";", "Chile", "is", "part", "of", "the",
+             "League", "."]
+    heads = [2, 2, 2, 2, 3, 4, 7, 5, 2, 10, 2, 10, 11, 14, 12, 2]
+    deps = ["nsubj", "aux", "ROOT", "prep", "pobj", "prep", "det", "pobj", "punct", "nsubj", "conj", "attr", "prep",
+            "det", "pobj", "punct"]
+    pos = ["PROPN", "AUX", "VERB", "ADP", "NOUN", "ADP", "DET", "PROPN", "PUNCT", "PROPN", "AUX", "NOUN", "ADP", "DET",
+           "PROPN", "PUNCT"]
+    lemmas = [w.lower() for w in words]
+    lemmas[1], lemmas[2], lemmas[10] = "be", "work", "be"
+    doc = hand_parsed(words, heads, deps, pos=pos, lemmas=lemmas,
+                      ents=[(0, 1, "GPE"), (6, 8, "ORG"), (9, 10, "GPE"), (13, 15, "ORG")])
+    relations = _relations(news_relations(doc))
+    assert {("Peru", "MEMBER_OF", "the Coalition"), ("Chile", "MEMBER_OF", "the League")} <= relations

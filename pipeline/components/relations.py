@@ -86,7 +86,7 @@ def news_relations(doc: Doc) -> Doc:
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc),
-                    *_campaigns_against(doc), *_residents(doc)):
+                    *_campaigns_against(doc), *_residents(doc), *_part_of(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
@@ -141,8 +141,10 @@ def _rulers(doc: Doc):
 
 def _members_of_groups(doc: Doc):
     """A nominal actor that names members of a group: "MEMBERS OF THE FMLN", "ISIL terrorists" (the group's
-    name inside the mention or right before it)."""
-    for actor in doc.spans.get(ACTORS_KEY, ()):
+    name inside the mention or right before it). Also where such a mention is an ORG entity, as re3d marks "40
+    members" of "40 members of the Coalition"."""
+    nominal_orgs = (e for e in doc.ents if e.label_ == "ORG" and e.root.lower_ in GROUP_MEMBER_NOUNS)
+    for actor in (*doc.spans.get(ACTORS_KEY, ()), *nominal_orgs):
         if actor.root.lower_ not in GROUP_MEMBER_NOUNS:
             continue
         groups = [_ent_of(doc, g) for p in actor.root.children if p.dep_ == "prep" and p.lower_ == "of"
@@ -409,6 +411,30 @@ def _residents(doc: Doc):
                       and doc[after[0].i + 1].lower_ == "the"), None)
         if place is not None and place.label_ in {"GPE", "LOC", "FAC"}:
             yield RelationMention(actor, place, "LOCATED_IN", 0.6)
+
+
+def _part_of(doc: Doc):
+    """Who is said to be part of a group is its member: "the UK is working as part of the Global Coalition", "X is
+    part of Y", "X, part of Y" (the subject of the verb "as part of" hangs off, of "is", or the noun before)."""
+    for part in doc:
+        if part.lower_ != "part" or part.pos_ != "NOUN":
+            continue
+        groups = [g for o in prepositional_objects(part, {"of"}) if (g := _actor_of(doc, o)) is not None
+                  and g.label_ in {"ORG", ACTOR_LABEL}]
+        if not groups:
+            continue
+        if part.dep_ == "pobj" and part.head.lower_ == "as":  # "working as part of"
+            members = _subjects(part.head.head)
+        elif part.dep_ == "attr" and part.head.lemma_ == "be":  # "X is part of Y"
+            members = [c for c in part.head.children if c.dep_ == "nsubj"]
+        elif part.dep_ == "appos":  # "X, part of Y"
+            members = [part.head]
+        else:
+            continue
+        for member in dict.fromkeys(m for t in members if (m := _actor_of(doc, t)) is not None):
+            for group in groups:
+                if member != group:
+                    yield RelationMention(member, group, "MEMBER_OF", 0.6)
 
 
 def _event_enemies(doc: Doc):
