@@ -378,3 +378,17 @@ def test_who_is_said_to_be_part_of_a_group_is_its_member(hand_parsed):
                       ents=[(0, 1, "GPE"), (6, 8, "ORG"), (9, 10, "GPE"), (13, 15, "ORG")])
     relations = _relations(news_relations(doc))
     assert {("Peru", "MEMBER_OF", "the Coalition"), ("Chile", "MEMBER_OF", "the League")} <= relations
+
+
+def test_someone_who_is_a_member_of_a_group_is_its_member(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    # "The buyer, who is a member of the Cartel, fled."
+    words = ["The", "buyer", ",", "who", "is", "a", "member", "of", "the", "Cartel", ",", "fled", "."]
+    heads = [1, 11, 1, 4, 1, 6, 4, 6, 9, 7, 1, 11, 11]
+    deps = ["det", "nsubj", "punct", "nsubj", "relcl", "det", "attr", "prep", "det", "pobj", "punct", "ROOT", "punct"]
+    lemmas = [w.lower() for w in words]
+    lemmas[4] = "be"
+    doc = hand_parsed(words, heads, deps, lemmas=lemmas, ents=[(8, 10, "ORG")], actors=[(0, 2)])
+    doc[3].tag_ = "WP"
+    assert ("The buyer", "MEMBER_OF", "the Cartel") in _relations(news_relations(doc))

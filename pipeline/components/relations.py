@@ -86,7 +86,7 @@ def news_relations(doc: Doc) -> Doc:
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc),
-                    *_campaigns_against(doc), *_residents(doc), *_part_of(doc)):
+                    *_campaigns_against(doc), *_residents(doc), *_part_of(doc), *_who_is_a_member(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
@@ -435,6 +435,23 @@ def _part_of(doc: Doc):
             for group in groups:
                 if member != group:
                     yield RelationMention(member, group, "MEMBER_OF", 0.6)
+
+
+def _who_is_a_member(doc: Doc):
+    """Someone "who is a member of" a group (or its leader), named or not: "THE BUYER, WHO IS A MEMBER OF THE
+    MEDELLIN CARTEL" (the relative clause's "who" is the noun it hangs off)."""
+    for verb in doc:
+        if verb.lemma_ != "be" or verb.dep_ != "relcl" or not any(c.dep_ == "nsubj" and c.tag_ == "WP"
+                                                                     for c in verb.children):
+            continue
+        member = _actor_of(doc, verb.head)
+        for title in (c for c in verb.children if c.dep_ == "attr"):
+            noun = title.lemma_.lower()
+            if member is None or noun not in LEADER_NOUNS | MEMBER_NOUNS:
+                continue
+            for group in dict.fromkeys(_actor_of(doc, o) for o in prepositional_objects(title, {"of"})):
+                if group is not None and group.label_ in {"ORG", ACTOR_LABEL} and group != member:
+                    yield RelationMention(member, group, "LEADER_OF" if noun in LEADER_NOUNS else "MEMBER_OF", 0.6)
 
 
 def _event_enemies(doc: Doc):
