@@ -313,9 +313,10 @@ def _made_up_of(doc: Doc):
     GROUPS", "The international community - including Russia and Iran -", "THE FOUR ORGANIZATIONS THAT MAKE UP THE
     URNG". Places are not members ("key towns in northern Iraq including Rabiyah" lie in it: _listed_places)."""
     actors = [*(e for e in doc.ents if e.label_ in {"ORG", "NORP", "GPE", "PERSON"}), *doc.spans.get(ACTORS_KEY, ())]
+    sentenced = doc.has_annotation("SENT_START")
     for group in (a for a in actors if a.label_ in {"ORG", ACTOR_LABEL}):
-        after = [t for t in doc[group.end:min(group.end + 6, group.sent.end)] if not t.is_space and t.text not in
-                 {",", "-", "–", "—", "("}]
+        end = min(group.end + 6, group.sent.end if sentenced else len(doc))
+        after = [t for t in doc[group.end:end] if not t.is_space and t.text not in {",", "-", "–", "—", "("}]
         cue = next((c for c in MADE_OF if [t.lower_ for t in after[:len(c)]] == list(c)), None)
         if cue is None:
             continue
@@ -399,8 +400,8 @@ RESIDENT_NOUNS = frozenset({"resident", "residents", "inhabitant", "inhabitants"
 
 
 def _residents(doc: Doc):
-    """The people said to live in a place are located in it: "the residents of Mosul", "civilians in Madaya",
-    "people across Damascus" (a word for residents, then "of", "in", "across" or "within" and a place)."""
+    """The people said to live in a place are located in it: "the residents of Mosul", "civilians in Madaya" (a
+    word for residents, then "of", "in", "across" or "within" and a place)."""
     for actor in doc.spans.get(ACTORS_KEY, ()):
         if actor[-1].lower_ not in RESIDENT_NOUNS and actor.root.lower_ not in RESIDENT_NOUNS:
             continue
