@@ -392,3 +392,14 @@ def test_someone_who_is_a_member_of_a_group_is_its_member(hand_parsed):
     doc = hand_parsed(words, heads, deps, lemmas=lemmas, ents=[(8, 10, "ORG")], actors=[(0, 2)])
     doc[3].tag_ = "WP"
     assert ("The buyer", "MEMBER_OF", "the Cartel") in _relations(news_relations(doc))
+
+
+def test_each_site_of_a_list_lies_in_the_place_after_it(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["an", "attack", "on", "a", "petrol", "station", ",", "a", "bank", "and", "restaurant", "in", "Hilla", "."]
+    doc = hand_parsed(words, [1] * len(words), ["dep"] * len(words),
+                      ents=[(3, 6, "FAC"), (7, 9, "FAC"), (10, 11, "FAC"), (12, 13, "GPE")])
+    relations = _relations(news_relations(doc))
+    assert {("a petrol station", "LOCATED_IN", "Hilla"), ("a bank", "LOCATED_IN", "Hilla"),
+            ("restaurant", "LOCATED_IN", "Hilla")} <= relations

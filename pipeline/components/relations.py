@@ -553,7 +553,7 @@ def _locations(doc: Doc):
     province after it). A site (FAC) lies in the place after it. A place named only by its kind between them ("a
     city" of "Amarah, a city in southern Iraq", as the gold marks it) is the first one again, not a third place."""
     ents = [e for e in doc.ents if not all(t.lower_ in LOCATING_WORDS for t in e)]
-    for inner, outer in zip(ents, ents[1:]):
+    for i, (inner, outer) in enumerate(zip(ents, ents[1:])):
         if inner.label_ not in {"GPE", "FAC", "LOC"} or outer.label_ not in {"GPE", "LOC"}:
             continue
         between = [t.lower_ for t in doc[inner.end:outer.start] if not t.is_space]
@@ -563,6 +563,14 @@ def _locations(doc: Doc):
         if inner.label_ == "FAC" or _holds(outer._.place, inner._.place) or typed and outer._.place is not None \
                 and outer._.place.kind != "city":
             yield RelationMention(inner, outer, "LOCATED_IN", 0.8)
+        if inner.label_ == "FAC" and between[-1] == "in":  # "a petrol station and restaurant in al-Hilla": each site
+            listed = inner
+            for site in reversed(ents[:i]):
+                if site.label_ != "FAC" or {t.lower_ for t in doc[site.end:listed.start] if not t.is_space} \
+                        - {",", "and"}:
+                    break
+                yield RelationMention(site, outer, "LOCATED_IN", 0.8)
+                listed = site
 
 
 def _listed_places(doc: Doc):
