@@ -556,11 +556,13 @@ def _find_places(doc: Doc, gazetteer, words: tuple[frozenset[str], frozenset[str
                 # A name may wrap onto the next line of wire copy ("SAN\nSALVADOR").
                 if any(taken[i:end]) or not all(_name_like(t) or t.lower_ in NAME_JOINERS or _line_break(t)
                                                 for t in doc[i:end]) \
-                        or doc[end - 1].lower_ in NAME_JOINERS or _line_break(doc[end - 1]) \
-                        or not (listed is not None or _locative(doc, i, end)):
+                        or doc[end - 1].lower_ in NAME_JOINERS or _line_break(doc[end - 1]):
+                    continue
+                locative = _locative(doc, i, end)
+                if listed is None and not locative:
                     continue
                 span = doc[i:end]
-                if not _locative(doc, i, end):
+                if not locative:
                     # An item of a list of places, in the country of the one before it, is a place too, however
                     # small or however like an English word ("IN CHALATENANGO, SAN ANTONIO, CIUDAD BARRIOS").
                     # ("" : a list of places the gazetteer does not know, "IN ZELAYA, MATAGALPA": only a notable one.)
@@ -753,7 +755,7 @@ def _places_of_the_article(doc: Doc, gazetteer, context: dict[str, float], regis
     return changed
 
 
-_LIST_WORDS = frozenset({"and", "or", ",", "(", ")", ";"})
+_LIST_WORDS = _LIST_SEPARATORS | {"(", ")", ";"}  # and the brackets and semicolons of a list of places
 
 
 def _listed_with_a_place(ents: list[Span], i: int) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -180,20 +181,31 @@ def _named_members(doc: Doc):
     people = [e for e in doc.ents if e.label_ == "PERSON"]
     groups = [*(e for e in doc.ents if e.label_ == "ORG"), *doc.spans.get(ACTORS_KEY, ())]
     for group in groups:
-        after = [t for t in doc[group.end:group.end + 6] if not t.is_space]  # wire copy breaks lines anywhere
-        after = after[1:] if after and after[0].text == "," else after
-        cue = next((c for c in MEMBER_LIST_CUES if [t.lower_ for t in after[:len(c)]] == list(c)), None)
-        if cue is None:
-            continue
-        start = after[len(cue) - 1].i + 1
-        listed = []
-        for person in (p for p in people if p.start >= start):
-            between = {t.lower_ for t in doc[listed[-1].end if listed else start:person.start] if not t.is_space}
-            if between - {",", "and"}:
-                break
-            listed.append(person)
-        for person in listed:
+        start = _after_cue(doc, group, MEMBER_LIST_CUES)[1]
+        for person in _listed(doc, people, start) if start is not None else ():
             yield RelationMention(person, group, "MEMBER_OF", 0.6)
+
+
+def _after_cue(doc: Doc, span: Span, cues, skipped: frozenset[str] = frozenset({","})) \
+        -> tuple[Optional[tuple[str, ...]], Optional[int]]:
+    """(the cue, where the text goes on after it) where the words right after ``span`` say one of ``cues``, past
+    line breaks (wire copy breaks its lines anywhere) and the punctuation in ``skipped``; (None, None) otherwise."""
+    after = [t for t in doc[span.end:span.end + 6] if not t.is_space and t.text not in skipped]
+    cue = next((c for c in cues if [t.lower_ for t in after[:len(c)]] == list(c)), None)
+    return (cue, after[len(cue) - 1].i + 1) if cue is not None else (None, None)
+
+
+def _listed(doc: Doc, spans, start: int, joiners: frozenset[str] = frozenset({",", "and"})) -> list[Span]:
+    """The spans a list names from token ``start`` on: only ``joiners`` between them ("X, Y AND Z"), up to the first
+    other word. A span inside one already listed is passed over."""
+    listed: list[Span] = []
+    for span in sorted((s for s in spans if s.start >= start), key=lambda s: s.start):
+        if listed and span.start < listed[-1].end:
+            continue
+        if {t.lower_ for t in doc[listed[-1].end if listed else start:span.start] if not t.is_space} - joiners:
+            break
+        listed.append(span)
+    return listed
 
 
 def _aliases(doc: Doc):
@@ -313,19 +325,13 @@ def _made_up_of(doc: Doc):
     GROUPS", "The international community - including Russia and Iran -", "THE FOUR ORGANIZATIONS THAT MAKE UP THE
     URNG". Places are not members ("key towns in northern Iraq including Rabiyah" lie in it: _listed_places)."""
     actors = [*(e for e in doc.ents if e.label_ in {"ORG", "NORP", "GPE", "PERSON"}), *doc.spans.get(ACTORS_KEY, ())]
-    sentenced = doc.has_annotation("SENT_START")
     for group in (a for a in actors if a.label_ in {"ORG", ACTOR_LABEL}):
-        end = min(group.end + 6, group.sent.end if sentenced else len(doc))
-        after = [t for t in doc[group.end:end] if not t.is_space and t.text not in {",", "-", "–", "—", "("}]
-        cue = next((c for c in MADE_OF if [t.lower_ for t in after[:len(c)]] == list(c)), None)
-        if cue is None:
-            continue
+        cue, start = _after_cue(doc, group, MADE_OF, skipped=frozenset({",", "-", "–", "—", "("}))
         # "including" lists examples, which are members only of a body ("the international community, including
         # Russia"), not of a description ("innocent civilians, including women and children").
-        if cue == ("including",) and not (group.label_ == "ORG" or group[-1].lower_ in BODY_NOUNS):
+        if cue is None or cue == ("including",) and not (group.label_ == "ORG" or group[-1].lower_ in BODY_NOUNS):
             continue
-        start = after[len(cue) - 1].i + 1
-        for member in _listed_actors(doc, actors, start):
+        for member in _listed(doc, actors, start, joiners=frozenset({",", "and", "the"})):
             if member.label_ != "GPE" or group[-1].lower_ in BODY_NOUNS:
                 yield RelationMention(member, group, "MEMBER_OF", 0.6)
     for verb in doc:  # "THE ORGANIZATIONS THAT MAKE UP THE URNG"
@@ -337,17 +343,6 @@ def _made_up_of(doc: Doc):
             for whole in (w for w in wholes if w is not None and w.label_ in {"ORG", ACTOR_LABEL}):
                 for part in dict.fromkeys(p for p in parts if p is not None and p != whole):
                     yield RelationMention(part, whole, "MEMBER_OF", 0.6)
-
-
-def _listed_actors(doc: Doc, actors: list[Span], start: int) -> list[Span]:
-    """The actors listed from token ``start`` on: "RUSSIA AND IRAN", "X, Y, AND Z"."""
-    listed = []
-    for actor in sorted((a for a in actors if a.start >= start), key=lambda a: a.start):
-        between = [t for t in doc[listed[-1].end if listed else start:actor.start] if not t.is_space]
-        if any(t.lower_ not in {",", "and", "the"} for t in between) or any(actor.start < e.end for e in listed):
-            break
-        listed.append(actor)
-    return listed
 
 
 # Verbs of helping someone in a fight: "support the Government of Iraq in defeating ISIL".
@@ -586,12 +581,7 @@ def _listed_places(doc: Doc):
                       and e.sent.start == ent.sent.start), None)
         if outer is None:
             continue
-        listed = [ent]
-        for nxt in ents[i + 1:]:  # "Rabiyah and Zumar", "Tikrit, Baiji and Ramadi"
-            if {t.lower_ for t in doc[listed[-1].end:nxt.start]} - {",", "and"}:
-                break
-            listed.append(nxt)
-        for inner in listed:
+        for inner in [ent, *_listed(doc, ents[i + 1:], ent.end)]:  # "Rabiyah and Zumar", "Tikrit, Baiji and Ramadi"
             # a name the gazetteer lacks is a village or district of the place the list is of
             if _holds(outer._.place, inner._.place) or inner._.place is None and outer._.place is not None:
                 yield RelationMention(inner, outer, "LOCATED_IN", 0.7)
