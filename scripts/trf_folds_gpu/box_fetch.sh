@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Device call 3: hand fold 1 (packed by box_train.sh) back in $OUT.
+# Device call 3 and after: hand back one pipeline packed by box_train.sh or box_train_all.sh.
+#   box_fetch.sh [NAME]   (default fold-1)
 set -euo pipefail
-cp -r /tmp/gw/back/fold-1 "$OUT/"
-ls -la "$OUT/fold-1"
+NAME=${1:-fold-1}
+cp -r "/tmp/gw/back/$NAME" "$OUT/"
+ls -la "$OUT/$NAME"
