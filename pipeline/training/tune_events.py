@@ -73,6 +73,7 @@ def main() -> None:
     nlp.meta.setdefault("performance", {})["muc4_heldout_train_f1"] = after
     nlp.meta["muc4_tuning"] = {"heldout_documents": len(held_out), "f1_before": before, "f1_after": after,
                                "thresholds": best}
+    args.out.parent.mkdir(parents=True, exist_ok=True)  # spaCy makes the folder itself, not its parents
     nlp.to_disk(args.out)
     print(f"held-out MUC-4 train ({len(held_out)} docs): F1 {before:.2f} -> {after:.2f} with {best}; saved {args.out}")
 
