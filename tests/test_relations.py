@@ -403,3 +403,35 @@ def test_each_site_of_a_list_lies_in_the_place_after_it(hand_parsed):
     relations = _relations(news_relations(doc))
     assert {("a petrol station", "LOCATED_IN", "Hilla"), ("a bank", "LOCATED_IN", "Hilla"),
             ("restaurant", "LOCATED_IN", "Hilla")} <= relations
+
+
+def test_a_named_group_or_person_in_a_place_is_located_there(hand_parsed):
+    from pipeline.components.relations import news_relations
+
+    words = ["The", "envoy", "de", "Mistura", "in", "Geneva", "said", "we", "will", "defeat", "ISIL", "in", "Syria",
+             "and", "Iraq", ",", "kill", "the", "Nimr", "tribe", "in", "Anbar", ",", "Iraq", "and", "fighters", "in",
+             "Homs", "."]
+    doc = hand_parsed(words, [6] * len(words), ["dep"] * len(words),
+                      ents=[(2, 4, "PERSON"), (5, 6, "GPE"), (10, 11, "ORG"), (12, 13, "GPE"), (14, 15, "GPE"),
+                            (17, 20, "ORG"), (21, 22, "GPE"), (23, 24, "GPE"), (27, 28, "GPE")], actors=[(25, 26)])
+    relations = _relations(news_relations(doc))
+    assert {("de Mistura", "LOCATED_IN", "Geneva"), ("ISIL", "LOCATED_IN", "Syria"), ("ISIL", "LOCATED_IN", "Iraq"),
+            ("the Nimr tribe", "LOCATED_IN", "Anbar")} <= relations
+    assert ("the Nimr tribe", "LOCATED_IN", "Iraq") not in relations  # "Anbar, Iraq" is one place, not a list
+    assert not any(head == "fighters" for head, _, _ in relations)  # a nominal actor is left to the linker
+
+
+def test_the_places_of_a_kind_listed_in_a_place_lie_in_it_and_not_in_each_other(hand_parsed):
+    from pipeline.components.relations import news_relations
+    from pipeline.normalize.places import load_gazetteer
+
+    words = ["Fire", "was", "heard", "in", "the", "neighborhoods", "of", "San", "Salvador", ",", "such", "as", "\n",
+             "Miralvalle", ",", "Satelite", ",", "Montebello", ",", "and", "San", "Ramon", "."]  # a line break
+    doc = hand_parsed(words, [2] * len(words), ["dep"] * len(words),
+                      ents=[(7, 9, "GPE"), (13, 14, "GPE"), (15, 16, "GPE"), (17, 18, "GPE"), (20, 22, "GPE")])
+    for ent in doc.ents:  # without the article's country, the gazetteer puts Montebello and San Ramon in the US
+        ent._.place = load_gazetteer().resolve(ent.text)
+    relations = _relations(news_relations(doc))
+    assert {(name, "LOCATED_IN", "San Salvador") for name in ("Miralvalle", "Satelite", "Montebello", "San Ramon")} \
+        <= relations
+    assert ("Satelite", "LOCATED_IN", "Montebello") not in relations  # two items of one list

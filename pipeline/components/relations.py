@@ -16,7 +16,8 @@
 - ALLIED_WITH: "X merged with Y", "X allied with Y", "ties to", "aligned"; the joined subjects of a verb of fighting
   ("X, Y and Z are committed to defeating W");
 - LOCATED_IN: "Gilgit, Pakistan" and "X in Y" when the gazetteer puts X inside Y, or when the text says so
-  ("Amarah, a city in southern Iraq", "Huaraz, the capital of Ancash department"); "towns in Y including X and Z".
+  ("Amarah, a city in southern Iraq", "Huaraz, the capital of Ancash department"); "towns in Y including X and Z";
+  a named group or person right before "in" and a place ("defeat ISIL in Syria and Iraq").
 A trained linker (components/relation_model.py) keeps these and adds its own in a later stage.
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ..normalize.actors import is_title_word
 from .actors import ACTOR_LABEL, ACTORS_KEY, MEMBER_NOUNS as GROUP_MEMBER_NOUNS
 from .entities import NESTED_KEY
 from .events import prepositional_objects
+from .normalization import PLACE_NOUNS, PLACE_NOUNS_AFTER
 
 # What joins two names of one actor: "ISIL, also known by its Arabic acronym as DAESH", "X (Arabic: ...), also known
 # as Y", "aka".
@@ -68,6 +70,9 @@ LOCATING_WORDS = frozenset({",", "in", "of", "a", "an", "the", "city", "town", "
                             "northern", "southern", "eastern", "western", "central", "northeast", "northwest",
                             "southeast", "southwest", "small", "coastal", "border"})
 
+# Kinds of place in the plural: "THE NEIGHBORHOODS OF SAN SALVADOR, SUCH AS ...", "towns in Y including ...".
+PLURAL_PLACE_NOUNS = PLACE_NOUNS_AFTER - PLACE_NOUNS | {"neighborhoods", "neighbourhoods", "suburbs"}
+
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
 
@@ -87,7 +92,7 @@ def news_relations(doc: Doc) -> Doc:
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc),
-                    *_campaigns_against(doc), *_residents(doc), *_part_of(doc), *_who_is_a_member(doc)):
+                    *_campaigns_against(doc), *_residents(doc), *_actors_in_places(doc), *_part_of(doc), *_who_is_a_member(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
@@ -409,6 +414,25 @@ def _residents(doc: Doc):
             yield RelationMention(actor, place, "LOCATED_IN", 0.6)
 
 
+def _actors_in_places(doc: Doc):
+    """A group or person named right before "in" and a place is located there: "the gathering of the Syrian opposition
+    in Riyadh", "defeat ISIL in Syria and Iraq", "the UN Special Envoy de Mistura in Geneva" (and in each place a list
+    there names)."""
+    places = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
+    # Named ones only: on the gold train split, a nominal actor before "in" and a place ("TRAIN ASSASSINS IN MIDDLE
+    # MAGDALENA", "bring together world leaders in London") was as often not linked as linked.
+    for actor in (e for e in doc.ents if e.label_ in {"ORG", "PERSON"}):
+        after = [t for t in doc[actor.end:min(actor.end + 3, len(doc))] if not t.is_space]
+        if not after or after[0].lower_ != "in":
+            continue
+        start = after[0].i + (2 if len(after) > 1 and after[1].lower_ == "the" else 1)
+        first = next((p for p in places if p.start == start), None)
+        if first is None:
+            continue
+        for place in [first, *(p for p in _listed(doc, places, first.end) if listed_together(first, p))]:
+            yield RelationMention(actor, place, "LOCATED_IN", 0.6)
+
+
 def _part_of(doc: Doc):
     """Who is said to be part of a group is its member: "the UK is working as part of the Global Coalition", "X is
     part of Y", "X, part of Y" (the subject of the verb "as part of" hangs off, of "is", or the noun before)."""
@@ -554,6 +578,8 @@ def _locations(doc: Doc):
         between = [t.lower_ for t in doc[inner.end:outer.start] if not t.is_space]
         if not between or between[-1] not in {",", "in", "of"} or not set(between) <= LOCATING_WORDS:
             continue
+        if between == [","] and listed_together(inner, outer):  # "SUCH AS MIRALVALLE, SATELITE, ... AND SAN RAMON"
+            continue
         typed = len(between) > 1  # "a city in", "the capital of": the text says the one lies in the other
         if inner.label_ == "FAC" or _holds(outer._.place, inner._.place) or typed and outer._.place is not None \
                 and outer._.place.kind != "city":
@@ -573,17 +599,24 @@ def _listed_places(doc: Doc):
     places listed after "including" or "such as" lie in the place the phrase before names."""
     ents = [e for e in doc.ents if e.label_ in {"GPE", "LOC"}]
     for i, ent in enumerate(ents):
-        before = doc[max(ent.start - 2, 0):ent.start].text.lower()
-        if not (before.endswith("including") or before.endswith("such as")):
+        before = [t for t in doc[max(ent.start - 4, 0):ent.start] if not t.is_space][-2:]  # wire copy breaks lines
+        if before and before[-1].lower_ == "including":
+            cue = before[-1].i
+        elif [t.lower_ for t in before] == ["such", "as"]:
+            cue = before[0].i
+        else:
             continue
-        cue = ent.start - (2 if before.endswith("such as") else 1)
         outer = next((e for e in reversed(ents[:i]) if cue - 10 <= e.end <= cue
                       and e.sent.start == ent.sent.start), None)
         if outer is None:
             continue
+        # "THE NEIGHBORHOODS OF NORTHERN SAN SALVADOR, SUCH AS ...": the kind of what is listed, in the plural, says
+        # that each lies in the place, whatever else the gazetteer knows by its name (MONTEBELLO, a US town)
+        typed = any(t.lower_ in PLURAL_PLACE_NOUNS for t in doc[max(outer.start - 6, 0):cue])
         for inner in [ent, *_listed(doc, ents[i + 1:], ent.end)]:  # "Rabiyah and Zumar", "Tikrit, Baiji and Ramadi"
             # a name the gazetteer lacks is a village or district of the place the list is of
-            if _holds(outer._.place, inner._.place) or inner._.place is None and outer._.place is not None:
+            if _holds(outer._.place, inner._.place) or inner._.place is None and outer._.place is not None \
+                    or typed and outer._.place is not None and inner._.place.kind != "country":
                 yield RelationMention(inner, outer, "LOCATED_IN", 0.7)
 
 
