@@ -580,3 +580,16 @@ def test_a_title_right_before_a_name_is_the_named_person():
     assert [t.text for t in _named_by_apposition(doc[5])] == ["ARANGO"]
     # A plural noun before a name is a group, of which the name may be one ("SOLDIERS X"): it stands.
     assert [t.text for t in _named_by_apposition(doc[10])] == ["SOLDIERS"]
+
+
+@pytest.mark.parametrize("text,perpetrator,target", [
+    ("The guerrillas have destroyed at least 10 power transmission towers.", "guerrillas", "power transmission towers"),
+    ("Two bridges were destroyed by terrorists last night.", "terrorists", "bridges"),
+])
+def test_armed_men_destroying_something_attack_it(annotate, text, perpetrator, target):
+    (event,) = _events(annotate(text))
+    assert event.type == "ATTACK" and _has(event, perpetrator, "perpetrator") and _has(event, target, "target")
+
+
+def test_destroying_is_no_attack_when_no_armed_men_do_it(annotate):
+    assert not _events(annotate("The flood destroyed two bridges last night."))

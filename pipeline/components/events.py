@@ -446,6 +446,19 @@ def _sets_alight(verb: Token) -> bool:
         o.dep_ == "pobj" and o.lemma_.lower() in FLAME_NOUNS for o in c.children)) for c in verb.children)
 
 
+# Verbs of wrecking that are an attack when armed men do it ("REBELS DESTROYED FIVE BRIDGES"), and only then: "THE
+# FLOOD DESTROYED", "THE ARMY DESTROYED A CAMP" are no incident of MUC-4's.
+SABOTAGE_VERBS = {"destroy", "sabotage", "wreck"}
+
+
+def _done_by_armed_men(verb: Token) -> bool:
+    """Whether the subject of an active verb, or the agent of a passive one, is a member of an armed group by
+    its head word ("THE SALVADORAN GUERRILLAS", "BY TERRORISTS")."""
+    doers = [c for c in verb.children if c.dep_ == "nsubj"]
+    doers += [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    return any(d.lemma_.lower() in GROUP_MEMBER_NOUNS or d.lower_ in GROUP_MEMBER_NOUNS for d in doers)
+
+
 def trigger_type(token: Token) -> Optional[str]:
     lemma = token.lemma_.lower()
     if token.pos_ not in {"VERB", "NOUN"}:
@@ -461,6 +474,8 @@ def trigger_type(token: Token) -> Optional[str]:
         return "ARSON"  # "SET THE CLUB ON FIRE", "THE SHACK WAS SET ABLAZE": the verb, so its subject and object count
     if lemma == "fire" and not (token.pos_ == "VERB" or any(c.lower_ == "open" for c in token.ancestors)):
         return None  # "fire" the noun is a blaze, not gunfire, unless someone "opened fire"
+    if lemma in SABOTAGE_VERBS and token.pos_ == "VERB" and _done_by_armed_men(token):
+        return "ATTACK"  # "THE GUERRILLAS HAVE DESTROYED AT LEAST 10 POWER TRANSMISSION TOWERS": sabotage
     if lemma == "blow" and any(c.dep_ == "prt" and c.lower_ == "up" for c in token.children):
         return "BOMBING"  # "THE REBELS BLEW UP A GROCERY STORE"
     if lemma in {"burn", "torch"} and token.pos_ != "VERB":
