@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Device call 3 and after: hand back one pipeline packed by box_train.sh or box_train_all.sh.
+# Device call 3 and after: hand back one pipeline packed by box_train_all.sh.
 #   box_fetch.sh [NAME]   (default fold-1)
 set -euo pipefail
 NAME=${1:-fold-1}

@@ -3,7 +3,7 @@
 # stands: every 10th MUC-4 train document held out, model-best), its two cross-fitting folds (half held out,
 # 1,500 steps, model-last) and, when VARIANT_ARGS is set, one more full-data extractor with those overrides,
 # all side by side. The shipped extractor comes back in $OUT; the others wait under /tmp/gw/back for
-# box_fetch.sh NAME.
+# box_fetch.sh NAME. With FOLDS_ONLY=1 only the two folds are trained, and fold 0 comes back.
 #   VARIANT_ARGS="--training.max_steps 3000" box_train_all.sh SECONDS [overrides for every run]
 set -uo pipefail
 GW=/tmp/gw; LIMIT=${1:-480}; shift || true
@@ -18,7 +18,7 @@ train() {  # NAME [overrides]
       --paths.muc4_dev "$GW/muc4/gtt/dev.jsonl" \
       --components.news_event_model.model.tok2vec.model_dir "$GW/minilm" "$@" > "$GW/$name.log" 2>&1
 }
-train full "$@" &
+[ -n "${FOLDS_ONLY:-}" ] || { train full "$@" & }
 for fold in 0 1; do
   train "fold-$fold" --paths.holdout_every 2 --corpora.train.holdout_offset $fold \
       --corpora.dev.holdout_offset $fold --training.max_steps 1500 --training.eval_frequency 500 "$@" &
@@ -36,5 +36,5 @@ for name in full fold-0 fold-1 variant; do
   [ -d "$GW/$name/$model" ] && python3 scripts/trf_folds_gpu/shrink.py pack "$GW/$name/$model" "$GW/back/$name"
   [ -d "$GW/back/$name" ] && cp "$GW/$name.log" "$GW/back/$name/train.log"
 done
-cp -r "$GW/back/full" "$OUT/" 2>/dev/null
+if [ -n "${FOLDS_ONLY:-}" ]; then cp -r "$GW/back/fold-0" "$OUT/"; else cp -r "$GW/back/full" "$OUT/"; fi
 du -sh "$GW/back"/*
