@@ -92,7 +92,8 @@ def news_relations(doc: Doc) -> Doc:
                     *_members_of_groups(doc), *_named_members(doc), *_listed_with_others(doc),
                     *_event_enemies(doc), *_verb_relations(doc), *_wars(doc), *_locations(doc),
                     *_listed_places(doc), *_led_by(doc), *_made_up_of(doc), *_supported_against(doc),
-                    *_campaigns_against(doc), *_residents(doc), *_actors_in_places(doc), *_part_of(doc), *_who_is_a_member(doc)):
+                    *_campaigns_against(doc), *_residents(doc), *_actors_in_places(doc), *_part_of(doc),
+                    *_who_is_a_member(doc)):
         head, tail = (mention.head.start, mention.head.end), (mention.tail.start, mention.tail.end)
         key = (head, tail, mention.label)  # a name nested in another starts where it does: "the [Asad] regime"
         if head != tail and key not in found:
