@@ -188,6 +188,14 @@ def test_article_country_from_armed_groups_and_nationalities(annotate):
     assert events["ATTACKED"].country_code == "SV"  # no place is named: the article's country
 
 
+def test_the_country_across_a_border_is_not_the_articles(annotate):
+    doc, events = _event_locations(annotate, "PANAMA CITY (PANAMA), 29 MAR 90 (RPC TELEVISION) -- [TEXT] THERE WAS AN "
+                                             "EXCHANGE OF GUNFIRE AT PUERTO OBALDIA, NEAR THE COLOMBIAN BORDER, WHICH "
+                                             "LEFT TWO PERSONS DEAD. THE OTHER PERSON KILLED WAS A COLOMBIAN.")
+    assert doc._.article_countries[0] == "PA"
+    assert events["GUNFIRE"].country_code == "PA"
+
+
 def test_the_capital_is_the_capital_of_the_articles_country(annotate):
     _, events = _event_locations(annotate, "CLANDESTINE, NO DATE (RADIO VENCEREMOS) -- [TEXT] A REPORT.\n\n"
                                            "FMLN UNITS ATTACKED A POLICE POST IN THE CAPITAL LAST NIGHT.")

@@ -374,6 +374,8 @@ def article_countries(doc: Doc, first_pass: dict, dateline: Optional[Span], abro
     nationalities = demonyms()
     weights: Counter = Counter()
     for ent in doc.ents:
+        if names_a_border(ent):
+            continue  # "NEAR THE COLOMBIAN BORDER", "THE BORDER WITH COLOMBIA": the neighbour's country
         if ent.label_ in PLACE_LABELS and first_pass.get(mention(ent)) is not None:
             place = first_pass[mention(ent)]
             if dateline is not None and ent.start == dateline.start:
@@ -391,6 +393,17 @@ def article_countries(doc: Doc, first_pass: dict, dateline: Optional[Span], abro
             if actor is not None and actor.country:
                 weights[actor.country] += COUNTRY_WEIGHTS["actor"]
     return {code: weight for code, weight in weights.most_common(3) if code}
+
+
+BORDER_WORDS = {"border", "borders", "frontier", "frontiers"}
+
+
+def names_a_border(span: Span) -> bool:
+    """The name is that of the country across a border: "THE COLOMBIAN BORDER", "THE BORDER WITH COLOMBIA"."""
+    head = span.root.head
+    if head.lemma_.lower() in BORDER_WORDS and not span.start <= head.i < span.end:
+        return True
+    return head.lower_ == "with" and head.head.lemma_.lower() in BORDER_WORDS
 
 
 def qualifies(span: Span) -> bool:
