@@ -454,9 +454,7 @@ SABOTAGE_VERBS = {"destroy", "sabotage", "wreck"}
 def _done_by_armed_men(verb: Token) -> bool:
     """Whether the subject of an active verb, or the agent of a passive one, is a member of an armed group by
     its head word ("THE SALVADORAN GUERRILLAS", "BY TERRORISTS")."""
-    doers = [c for c in verb.children if c.dep_ == "nsubj"]
-    doers += [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
-    return any(d.lemma_.lower() in GROUP_MEMBER_NOUNS or d.lower_ in GROUP_MEMBER_NOUNS for d in doers)
+    return any(_group_member(d) for d in (*(c for c in verb.children if c.dep_ == "nsubj"), *_by_agents(verb)))
 
 
 def trigger_type(token: Token) -> Optional[str]:

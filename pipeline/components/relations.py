@@ -403,16 +403,24 @@ RESIDENT_NOUNS = frozenset({"resident", "residents", "inhabitant", "inhabitants"
 def _residents(doc: Doc):
     """The people said to live in a place are located in it: "the residents of Mosul", "civilians in Madaya" (a
     word for residents, then "of", "in", "across" or "within" and a place)."""
+    places = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
     for actor in doc.spans.get(ACTORS_KEY, ()):
         if actor[-1].lower_ not in RESIDENT_NOUNS and actor.root.lower_ not in RESIDENT_NOUNS:
             continue
-        after = [t for t in doc[actor.end:min(actor.end + 3, len(doc))] if not t.is_space]
-        if not after or after[0].lower_ not in {"of", "in", "across", "within"}:
-            continue
-        place = next((e for e in doc.ents if e.start == after[0].i + 1 or e.start == after[0].i + 2
-                      and doc[after[0].i + 1].lower_ == "the"), None)
-        if place is not None and place.label_ in {"GPE", "LOC", "FAC"}:
+        place = _place_right_after(doc, actor, {"of", "in", "across", "within"}, places)
+        if place is not None:
             yield RelationMention(actor, place, "LOCATED_IN", 0.6)
+
+
+def _place_right_after(doc: Doc, span: Span, prepositions: set[str], places: list[Span]) -> Optional[Span]:
+    """The place that the words right after ``span`` name after one of ``prepositions`` and at most a "the" ("in
+    Madaya", "of the Old City"), within the next three tokens (a line break of wire copy counts as one); None where
+    they name none."""
+    after = [t for t in doc[span.end:min(span.end + 3, len(doc))] if not t.is_space]
+    if not after or after[0].lower_ not in prepositions:
+        return None
+    named = 2 if len(after) > 1 and after[1].lower_ == "the" else 1
+    return next((p for p in places if p.start == after[named].i), None) if len(after) > named else None
 
 
 def _actors_in_places(doc: Doc):
@@ -423,11 +431,7 @@ def _actors_in_places(doc: Doc):
     # Named ones only: on the gold train split, a nominal actor before "in" and a place ("TRAIN ASSASSINS IN MIDDLE
     # MAGDALENA", "bring together world leaders in London") was as often not linked as linked.
     for actor in (e for e in doc.ents if e.label_ in {"ORG", "PERSON"}):
-        after = [t for t in doc[actor.end:min(actor.end + 3, len(doc))] if not t.is_space]
-        if not after or after[0].lower_ != "in":
-            continue
-        start = after[0].i + (2 if len(after) > 1 and after[1].lower_ == "the" else 1)
-        first = next((p for p in places if p.start == start), None)
+        first = _place_right_after(doc, actor, {"in"}, places)
         if first is None:
             continue
         for place in [first, *(p for p in _listed(doc, places, first.end) if listed_together(first, p))]:
