@@ -196,6 +196,39 @@ def test_the_country_across_a_border_is_not_the_articles(annotate):
     assert events["GUNFIRE"].country_code == "PA"
 
 
+def test_the_country_of_an_embassy_is_not_the_articles(annotate):
+    doc, events = _event_locations(annotate, "MOSCOW (USSR), 26 OCT 89 (DOMESTIC SERVICE) -- [TEXT] A DISPATCH FROM "
+                                             "LIMA. TERRORIST ACTS WERE CARRIED OUT AGAINST THE EMBASSIES OF THE USSR "
+                                             "AND THE PRC. UNKNOWN PEOPLE WHO DROVE UP TO THE USSR EMBASSY PLACED A "
+                                             "BOMB UNDER ONE OF THE SOVIET DIPLOMATS' CARS. NONE OF THE GROUPS ACTIVE IN "
+                                             "PERU HAS CLAIMED THESE CRIMES.")
+    assert doc._.article_countries[0] == "PE"
+    assert (events["BOMB"].name, events["BOMB"].country_code) == ("Lima", "PE")
+
+
+def test_a_nationalitys_capital_is_that_countrys_capital(annotate):
+    doc, events = _event_locations(annotate, "MOSCOW (USSR), 26 OCT 89 (TASS) -- [TEXT] A BOMB EXPLODED ON WEDNESDAY "
+                                             "IN THE PERUVIAN CAPITAL. THE SALVADORAN CAPITAL OF THE REBELS WAS "
+                                             "QUIET.")
+    capitals = {e.text: e._.place.name for e in doc.ents if e._.place is not None}
+    assert capitals["THE PERUVIAN CAPITAL"] == "Lima" and "THE SALVADORAN CAPITAL" not in capitals
+    assert events["BOMB"].name == "Lima"
+
+
+def test_a_persons_surname_read_as_a_place_names_no_place(annotate):
+    text = ("GUATEMALA CITY (GUATEMALA), 11 DEC 89 (ACAN-EFE) -- [TEXT] THE POLICE REPORTED TODAY THAT MARCO TULIO "
+            "MONTENEGRO, A STUDENT LEADER, HAS BEEN FOUND DEAD IN GUATEMALA CITY. MONTENEGRO'S RELATIVES SAID HE HAD "
+            "A STAB WOUND. MONTENEGRO HAD RETURNED FROM PANAMA.")
+    doc, events = _event_locations(annotate, text)
+    assert doc._.article_countries[0] == "GT" and "ME" not in doc._.article_countries
+    assert not any(e.text == "MONTENEGRO" and e._.place is not None for e in doc.ents)
+    assert all(location.country_code == "GT" for location in events.values())
+    # A town of the article's own country keeps its name when a person shares it.
+    doc, _ = _event_locations(annotate, "LIMA, 3 MAR 90 (EFE) -- [TEXT] MAYOR JOSE TRUJILLO SPOKE. A BOMB EXPLODED "
+                                        "IN TRUJILLO TODAY.")
+    assert any(e.text == "TRUJILLO" and e._.place is not None and e._.place.name == "Trujillo" for e in doc.ents)
+
+
 def test_the_capital_is_the_capital_of_the_articles_country(annotate):
     _, events = _event_locations(annotate, "CLANDESTINE, NO DATE (RADIO VENCEREMOS) -- [TEXT] A REPORT.\n\n"
                                            "FMLN UNITS ATTACKED A POLICE POST IN THE CAPITAL LAST NIGHT.")
@@ -322,6 +355,14 @@ def test_the_town_of_a_name_the_gazetteer_lacks_is_the_events_text(annotate):
                                            "PEASANTS IN THE SMALL TOWN OF QUELLOPATA, IN AYACUCHO DEPARTMENT.")
     location = events["KILLED"]
     assert (location.text, location.admin1, location.country_code) == ("QUELLOPATA", "Ayacucho", "PE")
+
+
+def test_a_type_word_finds_the_division_by_its_fuller_name():
+    # No division is called Libertad: "LIBERTAD DEPARTMENT" is La Libertad, not the town of Libertad abroad.
+    found = load_gazetteer().resolve("LIBERTAD DEPARTMENT", {"PE": 2.0})
+    assert (found.name, found.kind, found.country_code) == ("La Libertad", "admin1", "PE")
+    # Without a type word the bare name is still looked up as written.
+    assert load_gazetteer().resolve("LIBERTAD", {"PE": 2.0}).name == "Libertad"
 
 
 def test_a_bare_name_shared_by_a_province_and_its_town_is_the_town():

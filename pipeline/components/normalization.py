@@ -258,16 +258,18 @@ def make_news_places(nlp: Language, name: str):
         _find_places(doc, gazetteer, words if caseless else (frozenset(), frozenset()))
         _named_sites(doc)
         dateline, abroad, dateline_end = _dateline(doc, gazetteer)
+        surnames = _surname_places(doc)
         places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS and not _street_name(ent)]
         # Without case, "STREET" or "COAST" may be a word: only a big place or one in the article's countries.
         word = {mention(ent): caseless and _is_word(ent, words, gazetteer) for ent in places}
         first_pass = {text: gazetteer.resolve(text, common_word=w) for text, w in word.items()}
-        context = article_countries(doc, first_pass, dateline, abroad, dateline_end, registry)
+        context = article_countries(doc, first_pass, dateline, abroad, dateline_end, registry, surnames)
         relabelled = _places_of_the_article(doc, gazetteer, context, registry, words if caseless else None)
         if relabelled:
             places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS and not _street_name(ent)]
             word = {mention(ent): caseless and _is_word(ent, words, gazetteer) for ent in places}
         capitals = _capitals(doc, gazetteer.capital(next(iter(context))) if context else None)
+        capitals += _national_capitals(doc, gazetteer)
         places += capitals
         resolved = {text: gazetteer.resolve(text, context, common_word=w) for text, w in word.items()}
         # The provinces the article names steer its towns: "SAN MIGUEL" near "MORAZAN DEPARTMENT".
@@ -276,6 +278,7 @@ def make_news_places(nlp: Language, name: str):
             text = mention(ent)
             if text in word:
                 ent._.place = gazetteer.resolve(text, context, provinces, word[text]) if provinces else resolved[text]
+        _surnames_are_no_places(doc, surnames, next(iter(context), None))
         _filed_from(doc, dateline, gazetteer)
         doc._.dateline_place = dateline
         doc._.dateline_abroad = abroad
@@ -366,7 +369,7 @@ def _is_word(ent: Span, words: tuple[frozenset[str], frozenset[str]], gazetteer)
 
 
 def article_countries(doc: Doc, first_pass: dict, dateline: Optional[Span], abroad: bool, dateline_end: int,
-                      registry) -> dict[str, float]:
+                      registry, surnames: frozenset[int] = frozenset()) -> dict[str, float]:
     """The countries an article is about with their weights, the most evidenced first (at most
     three): the dateline's,
     the countries it names, its nationality words ("SALVADORAN"), the home countries of the armed
@@ -374,8 +377,8 @@ def article_countries(doc: Doc, first_pass: dict, dateline: Optional[Span], abro
     nationalities = demonyms()
     weights: Counter = Counter()
     for ent in doc.ents:
-        if names_a_border(ent):
-            continue  # "NEAR THE COLOMBIAN BORDER", "THE BORDER WITH COLOMBIA": the neighbour's country
+        if names_a_border(ent) or names_a_mission(ent) or ent.start in surnames:
+            continue  # "NEAR THE COLOMBIAN BORDER", "THE SOVIET EMBASSY": the neighbour's, the guest's country
         if ent.label_ in PLACE_LABELS and first_pass.get(mention(ent)) is not None:
             place = first_pass[mention(ent)]
             if dateline is not None and ent.start == dateline.start:
@@ -395,6 +398,26 @@ def article_countries(doc: Doc, first_pass: dict, dateline: Optional[Span], abro
     return {code: weight for code, weight in weights.most_common(3) if code}
 
 
+def _surname_places(doc: Doc) -> frozenset[int]:
+    """The starts of one-word place entities that are the last word of a person's full name in the article
+    ("MARCO TULIO MONTENEGRO ... MONTENEGRO'S RELATIVES", "GENERAL AUGUSTO PINOCHET ... PINOCHET"): a surname the NER
+    read as a place, which says nothing of where the article is."""
+    surnames = {place_key(ent[-1].text) for ent in doc.ents if ent.label_ == "PERSON"
+                and sum(t.is_alpha for t in ent) > 1 and ent[-1].is_alpha}
+    return frozenset(ent.start for ent in doc.ents if ent.label_ in PLACE_LABELS and len(ent) == 1
+                     and place_key(ent.text) in surnames and place_key(ent.text) not in TYPE_WORDS)
+
+
+def _surnames_are_no_places(doc: Doc, surnames: frozenset[int], country: Optional[str]) -> None:
+    """The surnames read as places (``_surname_places``) name no place, except a place of the article's main country,
+    which a person may share a name with ("JOSE TRUJILLO" and the town of Trujillo in a Peruvian report). Their label
+    stays the NER's: the events stage reads it, and relabelling them as persons added wrong role fillers on MUC-4
+    train."""
+    for ent in doc.ents:
+        if ent.start in surnames and ent._.place is not None and ent._.place.country_code != country:
+            ent._.place = None
+
+
 BORDER_WORDS = {"border", "borders", "frontier", "frontiers"}
 
 
@@ -404,6 +427,23 @@ def names_a_border(span: Span) -> bool:
     if head.lemma_.lower() in BORDER_WORDS and not span.start <= head.i < span.end:
         return True
     return head.lower_ == "with" and head.head.lemma_.lower() in BORDER_WORDS
+
+
+# A country's missions abroad and their staff: the country that owns one is a guest where it stands.
+MISSION_WORDS = {"embassy", "embassies", "consulate", "consulates", "ambassador", "ambassadors", "diplomat",
+                 "diplomats", "consul", "legation", "chancery"}
+
+
+def names_a_mission(span: Span) -> bool:
+    """The name is that of the country whose embassy or diplomat it is: "THE USSR EMBASSY", "THE PERUVIAN
+    AMBASSADOR", "THE EMBASSIES OF THE USSR AND THE PRC"; the embassy stands in another country."""
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    head = root.head
+    if head.lower_ in MISSION_WORDS and not span.start <= head.i < span.end and root.dep_ in MODIFIER_DEPS:
+        return True
+    return root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in MISSION_WORDS
 
 
 def qualifies(span: Span) -> bool:
@@ -428,6 +468,24 @@ def _capitals(doc: Doc, capital: Optional[GeoPlace]) -> list[Span]:
         if doc[start].lower_ == "the" and not any(t.ent_type_ for t in doc[start:token.i]):
             found.append(Span(doc, start, token.i + 1, label="GPE"))
     _add_places(doc, found, capital)
+    return found
+
+
+def _national_capitals(doc: Doc, gazetteer) -> list[Span]:
+    """"The Peruvian capital", "the Salvadoran capital" as an entity naming that country's capital, whatever the
+    article's country (a dispatch from Moscow on "terrorist acts in the Peruvian capital")."""
+    nationalities = demonyms()
+    found = []
+    for ent in list(doc.ents):
+        if ent.label_ != "NORP" or place_key(ent.text) not in nationalities or ent.start < 1 or ent.end >= len(doc):
+            continue
+        capital = gazetteer.capital(nationalities[place_key(ent.text)])
+        if doc[ent.start - 1].lower_ != "the" or doc[ent.end].lower_ != "capital" or capital is None \
+                or ent.end + 1 < len(doc) and doc[ent.end + 1].lower_ == "of":
+            continue
+        span = Span(doc, ent.start - 1, ent.end + 1, label="GPE")
+        _add_places(doc, [span], capital)
+        found.append(span)
     return found
 
 

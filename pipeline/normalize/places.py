@@ -120,6 +120,7 @@ class Gazetteer:
     def lookup(self, name: str) -> tuple[list[GeoPlace], str, Optional[str]]:
         """(candidates, the key they were found by, the kind the mention's type word asks for)."""
         first_word = place_key(name).split()[:1]
+        first = None  # the first form found where a type word asks for a kind none of its candidates is
         for number, (key, hint) in enumerate(query_forms(name)):
             # The mention, or a form of it that lost only a trailing type word, may be an alias ("D.I. KHAN",
             # "NORTH SANTANDER DEPARTMENT"); one that lost its first word is not ("CENTRAL AMERICA" is not "America").
@@ -131,11 +132,14 @@ class Gazetteer:
                 found = self._lookup(place_key(alias[0]))
                 return [p for p in found if p.country_code == alias[1]] or found, place_key(alias[0]), hint
             if key in NOT_PLACES:
-                return [], key, None
+                return first or ([], key, None)
             found = self._lookup(key)
-            if found:
+            if found and (hint is None or any(p.kind == hint for p in found)):
                 return found, key, hint
-        return [], "", None
+            # "LIBERTAD DEPARTMENT": no division is called Libertad, but La Libertad is; a town of the bare
+            # name (Libertad, Philippines) only where no form of the name gives the kind asked for.
+            first = first or ((found, key, hint) if found else None)
+        return first or ([], "", None)
 
     def candidates(self, name: str) -> list[GeoPlace]:
         return self.lookup(name)[0]
