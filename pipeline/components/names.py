@@ -531,13 +531,14 @@ def document_names(doc: Doc) -> dict[tuple[str, ...], str]:
     # A name the NER read with two labels ("TIAR" as PERSON and as ORG) is left as it is.
     names = {words: next(iter(found)) for words, found in labels.items() if len(found) == 1}
     for ent in doc.ents:
-        surname = _surname(ent) if ent.label_ == "PERSON" else None
+        surname = surname_of(ent) if ent.label_ == "PERSON" else None
         if surname is not None:
             names.setdefault(surname, "PERSON")
     return names
 
 
-def _surname(ent: Span) -> Optional[tuple[str, ...]]:
+def surname_of(ent: Span) -> Optional[tuple[str, ...]]:
+    """The surname of a person named with more than one word, as token texts (with a particle: "DEL VALLE")."""
     words = [t for t in ent if not t.is_space]
     if len(words) < 2 or not words[-1].is_alpha or len(words[-1]) < MIN_NAME_CHARS or not _capitalised(words[-1]):
         return None

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ..normalize.dates import FREQUENCIES, WEEKDAYS, Timex, infer_publication_window, normalize_date
 from .entities import document_case
+from .names import surname_of
 from ..normalize.actors import is_title_word, load_registry
 from ..normalize.places import NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key, query_forms
 
@@ -268,8 +269,7 @@ def make_news_places(nlp: Language, name: str):
         if relabelled:
             places = [ent for ent in doc.ents if ent.label_ in PLACE_LABELS and not _street_name(ent)]
             word = {mention(ent): caseless and _is_word(ent, words, gazetteer) for ent in places}
-        capitals = _capitals(doc, gazetteer.capital(next(iter(context))) if context else None)
-        capitals += _national_capitals(doc, gazetteer)
+        capitals = _capitals(doc, gazetteer, next(iter(context), None))
         places += capitals
         resolved = {text: gazetteer.resolve(text, context, common_word=w) for text, w in word.items()}
         # The provinces the article names steer its towns: "SAN MIGUEL" near "MORAZAN DEPARTMENT".
@@ -399,11 +399,11 @@ def article_countries(doc: Doc, first_pass: dict, dateline: Optional[Span], abro
 
 
 def _surname_places(doc: Doc) -> frozenset[int]:
-    """The starts of one-word place entities that are the last word of a person's full name in the article
+    """The starts of one-word place entities that are the surname of a person named in full in the article
     ("MARCO TULIO MONTENEGRO ... MONTENEGRO'S RELATIVES", "GENERAL AUGUSTO PINOCHET ... PINOCHET"): a surname the NER
     read as a place, which says nothing of where the article is."""
-    surnames = {place_key(ent[-1].text) for ent in doc.ents if ent.label_ == "PERSON"
-                and sum(t.is_alpha for t in ent) > 1 and ent[-1].is_alpha}
+    surnames = {place_key(" ".join(surname)) for ent in doc.ents if ent.label_ == "PERSON"
+                and (surname := surname_of(ent)) is not None}
     return frozenset(ent.start for ent in doc.ents if ent.label_ in PLACE_LABELS and len(ent) == 1
                      and place_key(ent.text) in surnames and place_key(ent.text) not in TYPE_WORDS)
 
@@ -452,41 +452,31 @@ def qualifies(span: Span) -> bool:
     return root.dep_ in MODIFIER_DEPS and not span.start <= root.head.i < span.end
 
 
-def _capitals(doc: Doc, capital: Optional[GeoPlace]) -> list[Span]:
-    """"The capital", "the country's capital" as an entity naming the capital of the article's
-    country ("BOMBED THE CAPITAL"); not "the capital of Peru", which names its own."""
-    if capital is None:
-        return []
+def _capitals(doc: Doc, gazetteer, country: Optional[str]) -> list[Span]:
+    """"The capital", "the country's capital" as an entity naming the capital of the article's country ("BOMBED THE
+    CAPITAL"), and "the Peruvian capital" naming that nationality's, whatever the article's country (a dispatch from
+    Moscow on "terrorist acts in the Peruvian capital"); not "the capital of Peru", which names its own."""
+    nationalities = demonyms()
+    demonym_before = {e.end: e for e in doc.ents if e.label_ == "NORP" and place_key(e.text) in nationalities}
     found = []
     for token in doc:
         if token.lower_ != "capital" or token.ent_type_ or token.i < 1 \
                 or token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
             continue
-        start = token.i - 1
-        if start >= 2 and doc[start].lower_ in {"'s", "’s"} and doc[start - 1].lower_ in {"country", "nation"}:
+        start, code, demonym = token.i - 1, country, demonym_before.get(token.i)
+        if demonym is not None:
+            start, code = demonym.start - 1, nationalities[place_key(demonym.text)]
+        elif start >= 2 and doc[start].lower_ in {"'s", "’s"} and doc[start - 1].lower_ in {"country", "nation"}:
             start -= 2
-        if doc[start].lower_ == "the" and not any(t.ent_type_ for t in doc[start:token.i]):
-            found.append(Span(doc, start, token.i + 1, label="GPE"))
-    _add_places(doc, found, capital)
-    return found
-
-
-def _national_capitals(doc: Doc, gazetteer) -> list[Span]:
-    """"The Peruvian capital", "the Salvadoran capital" as an entity naming that country's capital, whatever the
-    article's country (a dispatch from Moscow on "terrorist acts in the Peruvian capital")."""
-    nationalities = demonyms()
-    found = []
-    for ent in list(doc.ents):
-        if ent.label_ != "NORP" or place_key(ent.text) not in nationalities or ent.start < 1 or ent.end >= len(doc):
-            continue
-        capital = gazetteer.capital(nationalities[place_key(ent.text)])
-        if doc[ent.start - 1].lower_ != "the" or doc[ent.end].lower_ != "capital" or capital is None \
-                or ent.end + 1 < len(doc) and doc[ent.end + 1].lower_ == "of":
-            continue
-        span = Span(doc, ent.start - 1, ent.end + 1, label="GPE")
-        _add_places(doc, [span], capital)
-        found.append(span)
-    return found
+        capital = gazetteer.capital(code) if code else None
+        if capital is not None and start >= 0 and doc[start].lower_ == "the" \
+                and (demonym is not None or not any(t.ent_type_ for t in doc[start:token.i])):
+            found.append((Span(doc, start, token.i + 1, label="GPE"), capital))
+    if found:
+        _set_entities(doc, [span for span, _ in found])
+        for span, capital in found:
+            span._.place = capital
+    return [span for span, _ in found]
 
 
 def _add_places(doc: Doc, spans: list[Span], place: GeoPlace) -> None:
