@@ -170,7 +170,9 @@ train-events-trf: install install-trf
 # $(SCRATCH)/trf-folds/k; they want a GPU (GPU_ID; on the lent device machine, which has no spaCy:
 # scripts/trf_folds_gpu/, 4 minutes for both). Then the event filter and the argument filter learn from what
 # those extractors find on the documents they did not learn -> models/events-trf/{event_filter,argument_filter},
-# which the pipeline takes with the extractor (language.extractor_filters). About 25 minutes on 2 cores.
+# which the pipeline takes with the extractor (language.extractor_filters); the event filter brings a MiniLM judge
+# of each event's sentence (configs/event_judge-trf.cfg: three judges, two for its threshold). About 45 minutes on
+# 2 cores.
 TRF_FOLDS_DIR := $(SCRATCH)/trf-folds
 TRF_FOLD_MODELS := $(foreach k,$(shell seq 0 $$(($(EVENT_FOLDS) - 1))),$(TRF_FOLDS_DIR)/$(k)/meta.json)
 TRF_ENV := $(TRAIN_ENV) HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
@@ -184,11 +186,11 @@ $(TRF_FOLDS_DIR)/%/meta.json: $(GOLD_FILES) configs/events-trf.cfg | install-trf
 		--training.max_steps 1500 --training.eval_frequency 500 $(TRAIN_OVERRIDES)
 	$(TRF_ENV) $(TRF_PY) -m pipeline.training.tune_events $(TRF_FOLDS_DIR)/train-$*/model-last $(TRF_FOLDS_DIR)/$* \
 		--gtt $(MUC4)/gtt/train.jsonl --holdout-every $(EVENT_FOLDS) --holdout-offset $* --gpu-id $(GPU_ID)
-train-events-trf-filters: $(TRF_FOLD_MODELS) | install-trf
+train-events-trf-filters: $(TRF_FOLD_MODELS) configs/event_filter.cfg configs/event_judge-trf.cfg | install-trf
 	@test -f $(MODELS)/events-trf/config.cfg || { echo "no $(MODELS)/events-trf: make train-events-trf first"; exit 2; }
 	$(TRF_ENV) $(WITH_MODELS) $(TRF_PY) -m pipeline.training.event_filter configs/event_filter.cfg \
 		--output $(MODELS)/events-trf/event_filter --paths.muc4_train $(MUC4)/gtt/train.jsonl \
-		--paths.event_folds $(TRF_FOLDS_DIR)
+		--paths.event_folds $(TRF_FOLDS_DIR) --paths.judge_config configs/event_judge-trf.cfg
 	$(TRF_ENV) $(WITH_MODELS) $(TRF_PY) -m pipeline.training.argument_filter configs/argument_filter.cfg \
 		--output $(MODELS)/events-trf/argument_filter --paths.muc4_train $(MUC4)/gtt/train.jsonl \
 		--paths.event_folds $(TRF_FOLDS_DIR) --paths.event_filter $(MODELS)/events-trf/event_filter

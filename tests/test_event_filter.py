@@ -132,3 +132,83 @@ def test_fold_pipelines_take_the_other_replacements_in_every_fold(tmp_path):
     fold_pipelines(lambda replaced=None: built.append(replaced) or spacy.blank("en"), None,
                    also_replaced={"event_filter": tmp_path / "trf_filter"})
     assert built == [{"event_filter": tmp_path / "trf_filter"}]
+
+
+# A judge as the transformer variant's, but a bag of words in place of MiniLM: the filter's and the training's
+# mechanics without the trf extra (tests/test_event_model_trf.py trains the MiniLM one).
+BOW_JUDGE_CONFIG = """
+[system]
+seed = 0
+[nlp]
+lang = "en"
+pipeline = ["textcat"]
+[components]
+[components.textcat]
+factory = "textcat"
+[components.textcat.model]
+@architectures = "spacy.TextCatBOW.v3"
+exclusive_classes = true
+ngram_size = 1
+no_output_layer = false
+[judge]
+epochs = 30
+batch_size = 4
+dropout = 0.0
+learn_rate = 0.05
+warmup_fraction = 0.0
+L2 = 0.0
+grad_clip = 1.0
+folds = 2
+"""
+
+
+def _bow_judge_config():
+    from thinc.api import Config
+
+    return Config().from_str(BOW_JUDGE_CONFIG)
+
+
+def test_the_judge_reads_an_events_type_trigger_and_sentence(lemmatized):
+    from pipeline.components.event_filter import event_context
+
+    attack, clash = _doc_with_events(lemmatized)._.events
+    assert event_context(attack) == "attack (attacked): Guerrillas attacked the town hall."
+    assert event_context(clash) == "attack (clashed): The army clashed with rebels in the hills."
+
+
+def test_a_judge_learns_and_the_filter_averages_it_with_the_weights_and_keeps_it_on_disk(lemmatized, tmp_path):
+    from pipeline.components.event_filter import JUDGE_LABEL, event_context
+    from pipeline.training.event_judge import judge_probabilities, train_judge
+
+    doc = _doc_with_events(lemmatized)
+    texts = [event_context(event) for event in doc._.events]
+    judge = train_judge(texts * 4, [1, 0] * 4, _bow_judge_config())
+    incident, battle = judge_probabilities(judge, texts)
+    assert incident > 0.9 and battle < 0.1  # overfits its two examples
+    weights = {"bias": 0.0}  # 0.5 for every event: the judge alone tells them apart
+    judged = EventFilter("news_event_filter", threshold=0.6, weights=weights, judge=judge, drop=True)(
+        _doc_with_events(lemmatized))
+    assert [e.trigger.text for e in judged._.events] == ["attacked"]
+    assert judged._.events[0].confidence == pytest.approx((0.5 + incident) / 2, abs=1e-4)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("news_event_filter", config={"threshold": 0.6}).weights = weights
+    nlp.get_pipe("news_event_filter").judge = judge
+    nlp.to_disk(tmp_path)
+    loaded = spacy.load(tmp_path).get_pipe("news_event_filter")
+    assert loaded.judge.pipe_names == ["textcat"]
+    assert loaded.judge(texts[0]).cats[JUDGE_LABEL] == pytest.approx(incident, abs=1e-6)
+
+
+def test_with_a_judge_the_threshold_is_chosen_on_both_out_of_fold_probabilities():
+    from pipeline.training.event_filter import choose_threshold_with_judge
+
+    incident = make_template("ATTACK", [("perpetrator", "guerrillas")])
+    battle = make_template("ATTACK", [("perpetrator", "army")])
+    # the weights cannot tell the two events apart (the same features); their words can
+    documents = [TrainingDocument(f"d{i}", [{"bias": 1.0}, {"bias": 1.0}], [1, 0], [incident, battle], [incident],
+                                  ["attack (bombed): guerrillas bombed a bank", "attack (clashed): the army clashed"])
+                 for i in range(8)]
+    settings = {"folds": 2, "l2": 0.1, "epochs": 200, "learn_rate": 1.0, "min_count": 1, "thresholds": [0.6]}
+    assert choose_threshold(documents, settings)[0] == 0.0  # the weights alone keep both
+    threshold, sweep = choose_threshold_with_judge(documents, settings, _bow_judge_config())
+    assert threshold == 0.6 and sweep[0.6] == 100.0 > sweep[0.0]

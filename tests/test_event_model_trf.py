@@ -155,3 +155,16 @@ def test_relation_linker_of_the_trf_config_learns_a_tiny_example(blank_nlp, doc_
     assert losses[-1] < losses[0] / 2
     found = {(r.label, r.head.text, r.tail.text) for r in nlp(unseen)._.relations}
     assert set(gold) <= found
+
+
+def test_the_event_filters_minilm_judge_overfits_two_events():
+    """configs/event_judge-trf.cfg as shipped, but for the number of epochs: it learns an incident from a battle."""
+    from pipeline.training.event_judge import judge_probabilities, load_judge_config, train_judge
+
+    config = load_judge_config(ROOT / "configs" / "event_judge-trf.cfg",
+                               {"judge.epochs": 8, "judge.learn_rate": 0.0002, "judge.warmup_fraction": 0.0})
+    texts = ["bombing (bomb): guerrillas set off a bomb at a bank in the capital.",
+             "attack (clashed): army troops clashed with rebels in the hills."]
+    judge = train_judge(texts * 2, [1, 0] * 2, config)
+    incident, battle = judge_probabilities(judge, texts)
+    assert incident > 0.5 > battle

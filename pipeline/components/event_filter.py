@@ -14,6 +14,13 @@ article it is and how often it is mentioned), trained on MUC-4 train by ``pipeli
 optimal alignment pairs it with a gold template. The weights are a readable JSON table of feature -> weight.
 It runs before the trained event extractor adds its fillers, so that it sees on new text what it saw in
 training.
+
+The transformer variant's filter brings a *judge* as well (``judge/`` in its folder, configs/event_judge-trf.cfg):
+MiniLM fine-tuned as a text classifier on what a reader sees of each event (``event_context``: its type, its
+trigger word and its sentence), trained on the same events and labels. The filter then scores an event with the
+mean of the two probabilities: the weights know the rules' view of the event (who struck whom, how often it is
+mentioned), the judge reads the sentence as a whole ("the army bombed guerrilla positions" is a battle even when
+the rules saw a bombing with a target).
 """
 from __future__ import annotations
 
@@ -21,6 +28,7 @@ import math
 from pathlib import Path
 from typing import Iterable, Optional
 
+import spacy
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -94,6 +102,15 @@ def _features(event: EventMention, rank: int, n_events: int, sentence_starts: li
     return features
 
 
+def event_context(event: EventMention) -> str:
+    """What the judge reads of an event: its type and trigger word, then its sentence, on one line."""
+    return " ".join(f"{event.type.lower()} ({event.trigger.text.lower()}): {event.sentence.text}".split())
+
+
+JUDGE_LABEL = "INCIDENT"  # the judge's textcat label (the other: NOT_INCIDENT)
+JUDGE_DIR = "judge"
+
+
 def actor_type(span) -> str:
     """The actor type of a participant: the one the actors stage gave it, else guessed from its words."""
     return span._.actor_type or guess_actor_type(span.text, span.label_)
@@ -140,20 +157,42 @@ class WeightedFilter:
 class EventFilter(WeightedFilter):
     """Gives each event its probability of being an incident a coder would record as its ``confidence``;
     with ``drop`` (``build_pipeline(incidents_only=True)``, ``news-pipeline run --incidents-only``), the
-    events below ``threshold`` are left out. Untrained (no weights), it leaves the events as they are.
+    events below ``threshold`` are left out. Untrained (no weights), it leaves the events as they are. With a
+    ``judge`` (a spaCy text classifier with the label ``JUDGE_LABEL``), the probability is the mean of the
+    weights' and the judge's.
 
     The events are kept by default: MUC-4 templates are narrower than what our guidelines annotate as
     events (a battle between the army and guerrillas, a general wave of attacks), and on the gold splits
     dropping them loses more events than it saves (see docs/muc4_metric.md)."""
 
+    def __init__(self, name: str, threshold: float, weights: Optional[dict[str, float]] = None, drop: bool = False,
+                 judge: Optional[Language] = None):
+        super().__init__(name, threshold, weights, drop)
+        self.judge = judge
+
     def __call__(self, doc: Doc) -> Doc:
         events = list(doc._.events or ())
         if not self.weights or not events:
             return doc
+        scores = [probability(self.weights, features) for features in event_features(doc, events)]
+        if self.judge is not None:
+            judged = self.judge.pipe(event_context(event) for event in events)
+            scores = [(score + judgement.cats[JUDGE_LABEL]) / 2 for score, judgement in zip(scores, judged)]
         kept = []
-        for event, features in zip(events, event_features(doc, events)):
-            event.confidence = round(probability(self.weights, features), 4)
+        for event, score in zip(events, scores):
+            event.confidence = round(score, 4)
             if not self.cfg["drop"] or event.confidence >= self.cfg["threshold"]:
                 kept.append(event)
         doc._.events = kept
         return doc
+
+    def to_disk(self, path: Path, exclude: tuple = ()) -> None:
+        super().to_disk(path, exclude)
+        if self.judge is not None:
+            self.judge.to_disk(Path(path) / JUDGE_DIR)
+
+    def from_disk(self, path: Path, exclude: tuple = ()):
+        super().from_disk(path, exclude)
+        if (Path(path) / JUDGE_DIR / "config.cfg").exists():  # the transformer variant's: needs its extra
+            self.judge = spacy.load(Path(path) / JUDGE_DIR)
+        return self

@@ -13,11 +13,15 @@ the filter will see them (right after ``news_events``) and a label: 1 when the M
 pairs the event's template with a gold template, else 0. A logistic regression is fitted on them; the threshold is the one
 with the best MUC-4 micro-F1 over out-of-fold predictions (``folds`` folds by document), the templates of the
 events below it dropped. MUC-4 dev is not read.
+
+With ``--paths.judge_config configs/event_judge-trf.cfg`` (the transformer variant, make train-events-trf-filters)
+the filter brings a judge (``training.event_judge``): MiniLM fine-tuned on the same events' text. The threshold is
+then chosen on the mean of the two out-of-fold probabilities, the judge's from judges that each left a fold out.
 """
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence
@@ -28,10 +32,11 @@ from spacy.cli._util import parse_config_overrides
 from spacy.language import Language
 from tqdm import tqdm
 
-from ..components.event_filter import event_features, probability
+from ..components.event_filter import event_context, event_features, probability
 from ..evaluation.muc4 import Template, best_alignment, read_gtt, record_templates, score_corpus
 
 FEATURES_KEY = "news_event_filter_features"
+CONTEXTS_KEY = "news_event_filter_contexts"
 
 
 @dataclass
@@ -43,12 +48,15 @@ class TrainingDocument:
     labels: list[int]
     templates: list[Template]
     gold: list[Template]
+    contexts: list[str] = field(default_factory=list)  # what the judge reads of each event (event_context)
 
 
 @Language.component("news_event_filter_features", requires=["doc._.events"])
 def keep_event_features(doc):
     """Training only: the events' features as the rules left them, kept for after the pipeline has run."""
-    doc.user_data[FEATURES_KEY] = event_features(doc, list(doc._.events or ()))
+    events = list(doc._.events or ())
+    doc.user_data[FEATURES_KEY] = event_features(doc, events)
+    doc.user_data[CONTEXTS_KEY] = [event_context(event) for event in events]
     return doc
 
 
@@ -96,7 +104,7 @@ def collect(nlps: Sequence[Language], documents: dict[str, tuple[str, list[Templ
         templates = record_templates(record)
         alignment = best_alignment(templates, gold) if templates and gold else [-1] * len(templates)
         collected.append(TrainingDocument(doc_id, doc.user_data[FEATURES_KEY], [int(j >= 0) for j in alignment],
-                                          templates, gold))
+                                          templates, gold, doc.user_data[CONTEXTS_KEY]))
     return collected
 
 
@@ -150,6 +158,18 @@ def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> t
     return sweep_thresholds(settings, lambda t: filtered_f1(documents, out_of_fold, t))
 
 
+def choose_threshold_with_judge(documents: Sequence[TrainingDocument], settings: dict,
+                                judge_config) -> tuple[float, dict[float, float]]:
+    """As ``choose_threshold``, on the mean of the weights' and the judge's out-of-fold probabilities."""
+    from .event_judge import out_of_fold_probabilities
+
+    weighted = [[probability(weights, f) for f in document.features]
+                for document, weights in zip(documents, held_out_weights(documents, settings))]
+    judged = out_of_fold_probabilities([d.contexts for d in documents], [d.labels for d in documents], judge_config)
+    mean = [[(a + b) / 2 for a, b in zip(x, y)] for x, y in zip(weighted, judged)]
+    return sweep_thresholds(settings, lambda t: filtered_f1(documents, mean, t))
+
+
 def held_out_weights(documents: Sequence, settings: dict) -> list[dict[str, float]]:
     """For each document, the weights fitted on the ``folds`` - 1 folds (by document) it is not in."""
     folds = settings["folds"]
@@ -180,14 +200,17 @@ def read_config(description: str) -> tuple[dict, dict, Path]:
 
 
 def ship_filter(documents: Sequence, settings: dict, choose: Callable, factory: str, name: str, examples: str,
-                output: Path) -> None:
+                output: Path, judge: Optional[Language] = None) -> None:
     """Choose a filter's threshold on out-of-fold predictions (``choose``), fit it on every document and write it
     as a spaCy pipeline of one component, with the sweep in its meta. ``documents`` carry ``features`` and
     ``labels``. The fit is deterministic: [system] seed is recorded, nothing draws on it."""
     threshold, sweep = choose(documents, settings)
     weights = fit(documents, settings["l2"], settings["epochs"], settings["learn_rate"], settings["min_count"])
     shipped = spacy.blank("en")
-    shipped.add_pipe(factory, config={"threshold": threshold}).weights = weights
+    component = shipped.add_pipe(factory, config={"threshold": threshold})
+    component.weights = weights
+    if judge is not None:
+        component.judge = judge
     shipped.meta.update({"name": name, "version": "0.1.0",
                          "performance": {"muc4_train_out_of_fold_f1": {str(t): round(f, 2) for t, f in sweep.items()},
                                          "threshold": threshold,
@@ -205,7 +228,17 @@ def main() -> None:
     nlps = fold_pipelines(partial(build_pipeline, trained=tuple(c for c in TRAINED_COMPONENTS if c != EVENT_FILTER)),
                           config["paths"].get("event_folds"))
     documents = collect(nlps, read_gtt(Path(config["paths"]["muc4_train"])))
-    ship_filter(documents, settings, choose_threshold, "news_event_filter", "event_filter", "events", output)
+    judge_path = config["paths"].get("judge_config")
+    if not judge_path:
+        ship_filter(documents, settings, choose_threshold, "news_event_filter", "event_filter", "events", output)
+        return
+    from .event_judge import load_judge_config, train_judge
+
+    judge_config = load_judge_config(Path(judge_path))
+    judge = train_judge([c for d in documents for c in d.contexts], [y for d in documents for y in d.labels],
+                        judge_config)
+    ship_filter(documents, settings, partial(choose_threshold_with_judge, judge_config=judge_config),
+                "news_event_filter", "event_filter", "events", output, judge=judge)
 
 
 if __name__ == "__main__":
