@@ -171,7 +171,7 @@ train-events-trf: install install-trf
 # scripts/trf_folds_gpu/, 4 minutes for both). Then the event filter and the argument filter learn from what
 # those extractors find on the documents they did not learn -> models/events-trf/{event_filter,argument_filter},
 # which the pipeline takes with the extractor (language.extractor_filters); the event filter brings a MiniLM judge
-# of each event's sentence (configs/event_judge-trf.cfg: three judges, two for its threshold). About 45 minutes on
+# of each event's sentence (configs/event_judge-trf.cfg: three judges, two for its threshold). About 30 minutes on
 # 2 cores.
 TRF_FOLDS_DIR := $(SCRATCH)/trf-folds
 TRF_FOLD_MODELS := $(foreach k,$(shell seq 0 $$(($(EVENT_FOLDS) - 1))),$(TRF_FOLDS_DIR)/$(k)/meta.json)
