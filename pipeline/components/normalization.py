@@ -472,18 +472,15 @@ def _capitals(doc: Doc, gazetteer, country: Optional[str]) -> list[Span]:
         if capital is not None and start >= 0 and doc[start].lower_ == "the" \
                 and (demonym is not None or not any(t.ent_type_ for t in doc[start:token.i])):
             found.append((Span(doc, start, token.i + 1, label="GPE"), capital))
-    if found:
-        _set_entities(doc, [span for span, _ in found])
-        for span, capital in found:
-            span._.place = capital
+    _add_places(doc, found)
     return [span for span, _ in found]
 
 
-def _add_places(doc: Doc, spans: list[Span], place: GeoPlace) -> None:
-    """Put these spans in as entities (in place of any they overlap), each naming ``place``."""
-    if spans:
-        _set_entities(doc, spans)
-        for span in spans:
+def _add_places(doc: Doc, named: list[tuple[Span, GeoPlace]]) -> None:
+    """Put these spans in as entities (in place of any they overlap), each naming its place."""
+    if named:
+        _set_entities(doc, [span for span, _ in named])
+        for span, place in named:
             span._.place = place
 
 
@@ -502,8 +499,8 @@ def _filed_from(doc: Doc, dateline: Optional[Span], gazetteer) -> None:
                 or token.lower_ == "capital" and not is_capital \
                 or token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
             continue
-        found.append(Span(doc, token.i - 1, token.i + 1, label="GPE"))
-    _add_places(doc, found, filed)
+        found.append((Span(doc, token.i - 1, token.i + 1, label="GPE"), filed))
+    _add_places(doc, found)
 
 
 # Geographic coordinates, as reference works give them: "33°47′N 44°30′E", "59°10′25″N 18°10′05″E",

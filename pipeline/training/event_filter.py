@@ -32,7 +32,7 @@ from spacy.cli._util import parse_config_overrides
 from spacy.language import Language
 from tqdm import tqdm
 
-from ..components.event_filter import event_context, event_features, probability
+from ..components.event_filter import event_context, event_features, probability, with_judgement
 from ..evaluation.muc4 import Template, best_alignment, read_gtt, record_templates, score_corpus
 
 FEATURES_KEY = "news_event_filter_features"
@@ -153,8 +153,7 @@ def filtered_f1(documents: Sequence[TrainingDocument], probabilities: list[list[
 
 def choose_threshold(documents: Sequence[TrainingDocument], settings: dict) -> tuple[float, dict[float, float]]:
     """The threshold with the best micro-F1 over out-of-fold probabilities, and the F1 of each one tried."""
-    out_of_fold = [[probability(weights, f) for f in document.features]
-                   for document, weights in zip(documents, held_out_weights(documents, settings))]
+    out_of_fold = out_of_fold_weighted(documents, settings)
     return sweep_thresholds(settings, lambda t: filtered_f1(documents, out_of_fold, t))
 
 
@@ -163,11 +162,16 @@ def choose_threshold_with_judge(documents: Sequence[TrainingDocument], settings:
     """As ``choose_threshold``, on the mean of the weights' and the judge's out-of-fold probabilities."""
     from .event_judge import out_of_fold_probabilities
 
-    weighted = [[probability(weights, f) for f in document.features]
-                for document, weights in zip(documents, held_out_weights(documents, settings))]
     judged = out_of_fold_probabilities([d.contexts for d in documents], [d.labels for d in documents], judge_config)
-    mean = [[(a + b) / 2 for a, b in zip(x, y)] for x, y in zip(weighted, judged)]
-    return sweep_thresholds(settings, lambda t: filtered_f1(documents, mean, t))
+    both = [[with_judgement(w, j) for w, j in zip(weighted, judgements)]
+            for weighted, judgements in zip(out_of_fold_weighted(documents, settings), judged)]
+    return sweep_thresholds(settings, lambda t: filtered_f1(documents, both, t))
+
+
+def out_of_fold_weighted(documents: Sequence[TrainingDocument], settings: dict) -> list[list[float]]:
+    """Each event's probability by the weights fitted without its document's fold (``held_out_weights``)."""
+    return [[probability(weights, f) for f in document.features]
+            for document, weights in zip(documents, held_out_weights(documents, settings))]
 
 
 def held_out_weights(documents: Sequence, settings: dict) -> list[dict[str, float]]:

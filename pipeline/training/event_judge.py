@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 import spacy
 from spacy.language import Language
@@ -24,9 +24,7 @@ from ..components.event_filter import JUDGE_LABEL
 OTHER_LABEL = "NOT_INCIDENT"
 
 
-def load_judge_config(path: Path, overrides: dict | None = None):
-    import pipeline.architectures.transformer  # noqa: F401  (news.MiniLMTok2Vec.v1)
-
+def load_judge_config(path: Path, overrides: Optional[dict] = None):
     return spacy.util.load_config(path, overrides=overrides or {}, interpolate=True)
 
 
