@@ -357,6 +357,23 @@ def test_the_town_of_a_name_the_gazetteer_lacks_is_the_events_text(annotate):
     assert (location.text, location.admin1, location.country_code) == ("QUELLOPATA", "Ayacucho", "PE")
 
 
+def test_the_area_of_a_name_the_gazetteer_lacks_is_a_part_of_a_place(doc_with_ents):
+    from pipeline.components.event_location import _part_of_place
+
+    doc = _with_lemmas(doc_with_ents("TWO SOLDIERS DIED IN CLASHES IN THE AREA OF PERQUIN.", [("PERQUIN", "GPE", 0)]),
+                       {"soldiers": "soldier", "clashes": "clash"})
+    assert _part_of_place(doc.ents[0])
+
+
+def test_an_area_of_an_english_word_is_no_place(doc_with_ents):
+    from pipeline.components.normalization import _find_places
+
+    text = "THE TROOPS LEFT THE AREA OF OPERATIONS. CLASHES TOOK PLACE IN THE AREA OF PERQUIN."
+    doc = _with_lemmas(doc_with_ents(text, []), {"operations": "operation", "clashes": "clash"})
+    _find_places(doc, load_gazetteer(), (frozenset({"operation", "clash"}), frozenset({"take"})))
+    assert [(e.text, e.label_) for e in doc.ents] == [("PERQUIN", "GPE")]
+
+
 def test_a_type_word_finds_the_division_by_its_fuller_name():
     # No division is called Libertad: "LIBERTAD DEPARTMENT" is La Libertad, not the town of Libertad abroad.
     found = load_gazetteer().resolve("LIBERTAD DEPARTMENT", {"PE": 2.0})

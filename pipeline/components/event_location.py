@@ -56,8 +56,8 @@ from typing import Iterator, Optional
 from spacy.tokens import Doc, Span, Token
 
 from ..normalize.places import GENERIC_WORDS, NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
-from .normalization import (DATELINE, NAME_JOINERS, PLACE_LABELS, PLACE_NOUNS, SETTLEMENT_NOUNS, place_specificity,
-                            qualifies, word_after, word_before)
+from .normalization import (DATELINE, NAME_JOINERS, NAMED_AREA_NOUNS, PLACE_LABELS, PLACE_NOUNS, SETTLEMENT_NOUNS,
+                            place_specificity, qualifies, word_after, word_before)
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
 PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",
@@ -352,7 +352,7 @@ def _part_of_place(span: Span) -> bool:
     doc = span.doc
     of = word_before(doc, span.start)
     noun = word_before(doc, of) if of >= 0 else -1
-    if noun >= 0 and doc[of].lower_ == "of" and doc[noun].lemma_.lower() in SETTLEMENT_NOUNS:
+    if noun >= 0 and doc[of].lower_ == "of" and doc[noun].lemma_.lower() in SETTLEMENT_NOUNS | NAMED_AREA_NOUNS:
         return any(w not in NOT_PLACES for w in words)  # "the town of Hostigal", unknown to the gazetteer
     if part_name(span) != span.text:  # the NER took the noun in: "SMALL TOWN OF QUELLOPATA"
         return True

@@ -707,6 +707,9 @@ def _english_word(token, words: tuple[frozenset[str], frozenset[str]]) -> bool:
 # "department" or "state", which also name ministries ("THE DEPARTMENT OF JUSTICE").
 NAMED_SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "hamlet", "municipality", "township", "canton",
                                     "settlement", "port"})
+# Nouns of an area that a name after "the ... of" is the name of: "IN THE AREA OF PERQUIN", "THE BANANA REGION OF
+# URABA", "THE JURISDICTION OF CACAOPERA" (a village or a region too small or too vague for the gazetteer).
+NAMED_AREA_NOUNS = frozenset({"area", "region", "zone", "jurisdiction"})
 
 
 def _named_settlement(doc: Doc, ent: Span) -> bool:
@@ -730,7 +733,7 @@ def _settlement_typed(doc: Doc, start: int) -> bool:
     if noun < 0 or doc[of].lower_ != "of":
         return False
     lemma = (doc[noun].lemma_ or doc[noun].lower_).lower()
-    return lemma in NAMED_SETTLEMENT_NOUNS and (not listed or doc[noun].lower_ != lemma) \
+    return lemma in NAMED_SETTLEMENT_NOUNS | NAMED_AREA_NOUNS and (not listed or doc[noun].lower_ != lemma) \
         and any(t.lower_ == "the" for t in doc[max(0, noun - 3):noun])
 
 
