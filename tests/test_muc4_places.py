@@ -29,6 +29,9 @@ def test_names_compare_without_article_or_type_word():
     assert name_key("LA OROYA") == name_key("OROYA") == "oroya"
     assert name_key("Carchi Province") == "carchi"
     assert name_key("Medellín") == "medellin"
+    # MUC-4 writes the kind after the name: "SAN MIGUEL (RIVER)" is the text's "SAN MIGUEL RIVER".
+    [gold] = parse_location("ECUADOR: AMAZON (REGION): SAN MIGUEL (RIVER)")
+    assert gold.levels == (("amazon",), ("san miguel",)) and name_key("SAN MIGUEL RIVER") == "san miguel"
 
 
 def _record(*events, text="x"):

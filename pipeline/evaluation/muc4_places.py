@@ -29,7 +29,8 @@ Scores, for the aligned event's location against any of the template's alternati
 - place_most_specific: as place, against the template's most specific level only.
 
 Names are compared folded (case, accents, punctuation) and without a leading article or
-type word ("LA OROYA" = "OROYA", "CARCHI PROVINCE" = "CARCHI").
+type word ("LA OROYA" = "OROYA", "CARCHI PROVINCE" = "CARCHI"); the type words are the kinds of place MUC-4 writes
+after its names ("SAN MIGUEL (RIVER)" = "SAN MIGUEL RIVER").
 
 ``oracle_alignment`` repeats the scores with the earlier alignment (the same-type event whose
 location matches best): an upper bound, not the measure.
@@ -66,8 +67,11 @@ _TYPES = {"ATTACK": "ATTACK", "BOMBING": "BOMBING", "KIDNAPPING": "KIDNAPPING", 
 _ADMIN_TYPES = frozenset({"DEPARTMENT", "PROVINCE", "STATE", "REGION", "INTENDANCY", "COMMISSARY"})
 _FILLER_SLOTS = ("PerpInd", "PerpOrg", "Target", "Victim", "Weapon")
 _ARTICLE = re.compile(r"^(?:la|las|los|lo|le|les|il|the|el|al)\s+")
+# The kinds of place MUC-4 writes after a location's names ("SAN MIGUEL (RIVER)", "CARCHI (PROVINCE)"): a name
+# with its kind ("SAN MIGUEL RIVER", "CARCHI PROVINCE") is the same name.
 _TYPE_WORDS = re.compile(r"\b(?:city|town|department|province|municipality|neighborhood|district|region|canton|"
-                         r"jurisdiction|village|hamlet|port|state|county)\b")
+                         r"jurisdiction|village|hamlet|port|state|county|township|intendancy|corregimiento|suburb|"
+                         r"quarter|sector|zone|area|community|farm|airport|river|island|mountain|jungle|university)\b")
 _SENTENCE_END = re.compile(r"[.!?][\"']?\s+|\n\s*\n")
 
 
