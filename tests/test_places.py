@@ -744,3 +744,17 @@ def test_a_name_listed_with_a_place_but_not_with_a_street(doc_with_ents):
                          ("SAN MARTIN", "GPE", 0)])
     # "AND" in capitals joins a list; a list of streets ("SARMIENTO" a man's name as well) is none of places.
     assert _listed_with_a_place(list(doc.ents), 1) and not _listed_with_a_place(list(doc.ents), 2)
+
+
+def test_an_act_told_again_soon_after_with_its_place_is_placed_there(annotate):
+    # The lead tells the killing; the next sentence tells where the attack was. Told in the plural, the acts are
+    # several, which the report would place one by one: they keep the dateline's town.
+    lead = "SAN SALVADOR, 6 MAR 90 (ACAN-EFE) -- [TEXT] ONE SOLDIER WAS KILLED IN AN ATTACK ON A HELICOPTER TODAY. "
+    then = ("REBELS MACHINEGUNNED THE HELICOPTER AS IT WAS FLYING OVER THE TOWN OF GUANCORITA IN NORTHERN "
+            "CHALATENANGO DEPARTMENT.")
+    _, events = _event_locations(annotate, lead + then)
+    assert events["KILLED"].admin1 == "Chalatenango"
+    _, events = _event_locations(annotate, lead.replace("ONE SOLDIER WAS KILLED IN AN ATTACK ON A HELICOPTER TODAY",
+                                                        "REBELS LAUNCHED ATTACKS IN SEVERAL PARTS OF THE COUNTRY")
+                                 + then)
+    assert events["ATTACKS"].name == "San Salvador"

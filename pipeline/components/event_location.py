@@ -207,6 +207,9 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
     told = _told_after(doc, sentence, start, countries)
     if told is not None:
         return told.text, told._.place
+    again = _told_again(mention, doc, sentence, countries)
+    if again is not None:
+        return again
     story = _story_place(doc, countries, start)
     if story is not None:
         return story.text, story._.place
@@ -263,6 +266,36 @@ def _told_after(doc: Doc, sentence: Span, start: int, countries: list[str]) -> O
                     return max(places, key=lambda e: (place_specificity(e._.place), -e.start))
         after = following.end
     return None
+
+
+def _told_again(mention, doc: Doc, sentence: Span, countries: list[str]) -> Optional[tuple[str, GeoPlace]]:
+    """Where the next act the article tells is placed, when it is an act of the same type told soon after (within
+    ``ANAPHOR_REACH`` sentences) by a place of its own below the article's main country: a report's lead often tells
+    the act and a later sentence tells how and where ("THE KILLING OF A NATIONAL POLICEMAN AND HIS SON ... THE TWO
+    WERE KILLED AS THEY WERE LEAVING A CHURCH IN TULUA"; "ONE SOLDIER WAS KILLED ... IN AN ATTACK AGAINST A
+    HELICOPTER ... THE FMLN MACHINEGUNNED THE HELICOPTER AS IT WAS FLYING TO THE TOWN OF GUANCORITA"). Not for acts
+    told in the plural, which a report goes on to place one by one."""
+    if not countries or mention.trigger.root.tag_ == "NNS" or mention.kind == "aggregate":
+        return None  # "CLASHES ... IN DIFFERENT PARTS OF THE COUNTRY": acts in several places, not one told again
+    later = sorted((m for m in (getattr(doc._, "events", None) or ()) if m.trigger.start >= sentence.end),
+                   key=lambda m: m.trigger.start)
+    if not later or later[0].type != mention.type:
+        return None  # another kind of act comes first: what the text says next is of that one
+    following = later[0]
+    reach = sentence.end
+    for _ in range(ANAPHOR_REACH):
+        if reach >= len(doc):
+            break
+        reach = _whole_sentence(doc, doc[reach].sent).end
+    if following.trigger.start >= reach:
+        return None
+    triggers = trigger_tokens(following)
+    places = [s for s in own_places(_locations(following), triggers, doc)
+              if s._.place is not None and s._.place.kind != "country" and s._.place.country_code == countries[0]]
+    if not places:
+        return None
+    found = _gazetteer_place(_locations(following), following, triggers, doc)
+    return found if found is not None and found[1].country_code == countries[0] else None
 
 
 def _places_an_act(verb) -> bool:
