@@ -758,3 +758,14 @@ def test_an_act_told_again_soon_after_with_its_place_is_placed_there(annotate):
                                                         "REBELS LAUNCHED ATTACKS IN SEVERAL PARTS OF THE COUNTRY")
                                  + then)
     assert events["ATTACKS"].name == "San Salvador"
+
+
+def test_a_second_dateline_where_the_text_begins_is_where_the_report_was_filed(annotate):
+    doc, events = _event_locations(annotate, "BOGOTA, 11 SEP 89 (RADIO CADENA NACIONAL) -- [TEXT] PEREIRA -- THREE "
+                                             "PERSONS WERE INJURED WHEN A BOMB EXPLODED AT A BANK LAST NIGHT.")
+    assert doc._.dateline_place.text == "PEREIRA"
+    assert events and all(location.name == "Pereira" for location in events.values())
+    # Words before "--" that name no place leave the wire's dateline as it is.
+    doc = annotate("BOGOTA, 12 SEP 89 (RADIO CADENA NACIONAL) -- [TEXT] THE CALLER IDENTIFIED HIMSELF AS ZAPATOCA -- "
+                   "HE SAID THE BOMB WAS THEIRS.")
+    assert doc._.dateline_place.text == "BOGOTA"

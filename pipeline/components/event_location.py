@@ -56,8 +56,8 @@ from typing import Iterator, Optional
 from spacy.tokens import Doc, Span, Token
 
 from ..normalize.places import GENERIC_WORDS, NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
-from .normalization import (DATELINE, NAME_JOINERS, NAMED_AREA_NOUNS, PLACE_LABELS, PLACE_NOUNS, SETTLEMENT_NOUNS,
-                            place_specificity, qualifies, word_after, word_before)
+from .normalization import (NAME_JOINERS, NAMED_AREA_NOUNS, PLACE_LABELS, PLACE_NOUNS, SETTLEMENT_NOUNS,
+                            dateline_end, place_specificity, qualifies, word_after, word_before)
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
 PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",
@@ -532,8 +532,7 @@ def _in_dateline(span: Span, doc: Doc) -> bool:
     """Part of the dateline ("ROME (ITALY), 11 JAN 90 --"): where the report was filed, which steps 4 and 5 weigh."""
     if getattr(doc._, "dateline_place", None) is None:
         return False
-    match = DATELINE.match(doc.text[:200])
-    return match is not None and span.end_char <= match.end()
+    return span.end_char <= dateline_end(doc.text)
 
 
 def _within(place, area) -> bool:

@@ -234,6 +234,20 @@ NOT_NAME_POS = {"VERB", "AUX", "ADV", "PRON", "DET", "SCONJ", "CCONJ", "PART", "
 # The dateline: "SAN SALVADOR, 12 JAN 90 (RADIO ...) --", "ROME (ITALY), 11 JAN 90 --", "KABUL (Reuters) -".
 DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Za-z .'-]{1,40}?)\s*(?:\((?P<paren>[A-Za-z .'-]{2,40})\))?\s*"
                       r"(?:,\s*[^\n(),]{1,30}?)?\s*(?:\([^()\n]{1,60}\))?\s*(?:--|—|–|-\s)")
+# A second dateline where the text begins, after the wire's own ("BOGOTA, 11 SEP 89 (RADIO CADENA NACIONAL) -- [TEXT]
+# CALI -- THE AUTHORITIES ..."): the network's bureau relays a report filed from that town.
+INNER_DATELINE = re.compile(r"\s*(?:\[[A-Z]+(?: [A-Z]+)?\]\s*)?(?P<place>[A-Z][A-Z .'-]{2,30}?)\s+--\s")
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline ends (0 where there is none), the inner one included."""
+    match = DATELINE.match(text[:200])
+    if match is None:
+        return 0
+    inner = INNER_DATELINE.match(text, match.end())
+    return inner.end("place") if inner is not None else match.end()
+
+
 # How much each kind of mention says about which countries an article is about.
 COUNTRY_WEIGHTS = {"dateline": 3.0, "dateline_abroad": 1.0, "country": 1.0, "qualifier": 0.5, "nationality": 1.0,
                    "actor": 1.0, "place": 0.5}
@@ -546,6 +560,13 @@ def _dateline(doc: Doc, gazetteer) -> tuple[Optional[Span], bool, int]:
         found = gazetteer.resolve(match.group("paren"))
         country = found if found is not None and found.kind == "country" else None
     place = gazetteer.resolve(match.group("place"), [country.country_code] if country else ())
+    inner = INNER_DATELINE.match(doc.text, match.end())
+    inner_place = gazetteer.resolve(inner.group("place"), [place.country_code] if place else ()) if inner else None
+    if inner_place is not None and inner_place.kind != "country":
+        span = doc.char_span(inner.start("place"), inner.end("place"), label="GPE", alignment_mode="expand")
+        if span is not None:
+            _set_entities(doc, [span])
+            return span, False, inner.end()
     span = doc.char_span(match.start("place"), match.end("place"), label="GPE", alignment_mode="expand")
     if place is None or span is None:
         return None, False, 0  # "CLANDESTINE, NO DATE (RADIO VENCEREMOS)"
