@@ -22,7 +22,9 @@ Candidates, in order, each step used only when the one before finds nothing:
    dateline's (below): a country named near the event is seldom all the report says of where;
 3. the place a sentence soon after gives the act when it names it again, by a word for an act
    ("... SET FIRE TO THE FARM. ... THE INCIDENT OCCURRED IN SEVILLA MUNICIPALITY"), where no other
-   act is told in between;
+   act is told in between; or else where the next act told is placed, when it is of the same type, told
+   within three sentences and placed below the main country by a place of its own (a lead tells the
+   killing, the next sentence where the attack was: ``_told_again``), unless the act is told in the plural;
 4. the story's place: the first place below a country that the article names in its main
    country, after the dateline (a wire filed in the capital opens on where it happened:
    "BOGOTA -- MEDELLIN CONTINUES TO LIVE THROUGH A WAVE OF TERROR");
