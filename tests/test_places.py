@@ -769,3 +769,20 @@ def test_a_second_dateline_where_the_text_begins_is_where_the_report_was_filed(a
     doc = annotate("BOGOTA, 12 SEP 89 (RADIO CADENA NACIONAL) -- [TEXT] THE CALLER IDENTIFIED HIMSELF AS ZAPATOCA -- "
                    "HE SAID THE BOMB WAS THEIRS.")
     assert doc._.dateline_place.text == "BOGOTA"
+
+
+def test_a_country_gives_way_to_the_act_told_again_below_it(annotate):
+    _, events = _event_locations(annotate, "BOGOTA, 25 JAN 90 (DPA) -- [TEXT] THE AUTHORITIES FACE AN EMERGENCY AFTER "
+                                           "THE EXPLOSION OF A BOMB PLACED BY GUERRILLAS AT THE MAIN OIL PIPELINE IN "
+                                           "COLOMBIA. THE GUERRILLAS BLEW UP A STRETCH OF THE PIPELINE IN NORTE DE "
+                                           "SANTANDER DEPARTMENT.")
+    assert events["EXPLOSION"].admin1 == "Norte de Santander"
+
+
+def test_a_street_placed_only_in_a_country_lies_in_the_datelines_town(annotate):
+    _, events = _event_locations(annotate, "SAN SALVADOR, 31 OCT 89 (RADIO CADENA YSKL) -- [TEXT] A BOMB WENT OFF AT "
+                                           "THE BUILDING OF THE COMMITTEE OF MOTHERS, RELATIVES OF POLITICAL PRISONERS, "
+                                           "MISSING, AND MURDERED PEOPLE IN EL SALVADOR, LOCATED ON NORTH SECOND AVENUE "
+                                           "BETWEEN 27TH AND 29TH STREETS.")
+    [location] = events.values()
+    assert (location.text, location.name) == ("NORTH SECOND AVENUE", "San Salvador")

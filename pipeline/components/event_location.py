@@ -107,7 +107,14 @@ def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str,
     parts = _unknown_parts(locations)
     if found is not None and parts:
         part = max(parts, key=lambda s: (_in_clause(s, triggers), -abs(s.start - mention.trigger.start)))
-        return part_name(part), found[1]
+        place = found[1]
+        if place.kind == "country":
+            # A street or a site lies in a town: the story's in that country, or the dateline's ("A BOMB WENT OFF
+            # ... ON NORTH SECOND AVENUE" in a report filed from San Salvador).
+            code = [place.country_code]
+            town = _story_place(doc, code, mention.trigger.start) or _dateline_place(doc, code)
+            place = town._.place if town is not None else place
+        return part_name(part), place
     return found
 
 
@@ -187,10 +194,17 @@ def _gazetteer_place(locations: list[Span], mention, triggers: set[int], doc: Do
             return best.text, town._.place
         if inside:
             best = min(inside, key=lambda s: abs(s.start - start))
-        elif best._.place.kind == "country" and not _in_clause(best, triggers):
-            # A country that hangs off another noun of the sentence ("ARENA IN EL SALVADOR CONDEMNED THE
-            # MURDER") gives way as in step 2.
-            best = _place_in_country(best, doc, start)
+        elif best._.place.kind == "country":
+            # A country is seldom all a report says of where: the act told again soon after may say more ("THE
+            # EXPLOSION OF A BOMB AT THE MAIN OIL PIPELINE IN COLOMBIA ... BLEW UP A STRETCH OF THE PIPELINE IN
+            # NORTE DE SANTANDER DEPARTMENT").
+            again = _told_again(mention, doc, _whole_sentence(doc, sentence), [best._.place.country_code])
+            if again is not None:
+                return again
+            if not _in_clause(best, triggers):
+                # A country that hangs off another noun of the sentence ("ARENA IN EL SALVADOR CONDEMNED THE
+                # MURDER") gives way as in step 2.
+                best = _place_in_country(best, doc, start)
         return best.text, best._.place
     named = _town_in_target_name(mention, countries)
     if named is not None:
