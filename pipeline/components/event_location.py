@@ -290,7 +290,8 @@ def _told_again(mention, doc: Doc, sentence: Span, countries: list[str]) -> Opti
     the act and a later sentence tells how and where ("THE KILLING OF A NATIONAL POLICEMAN AND HIS SON ... THE TWO
     WERE KILLED AS THEY WERE LEAVING A CHURCH IN TULUA"; "ONE SOLDIER WAS KILLED ... IN AN ATTACK AGAINST A
     HELICOPTER ... THE FMLN MACHINEGUNNED THE HELICOPTER AS IT WAS FLYING TO THE TOWN OF GUANCORITA"). Not for acts
-    told in the plural, which a report goes on to place one by one."""
+    told in the plural, which a report goes on to place one by one. It reads the acts off ``doc._.events``, which the
+    events stage sets only after its grouping (``events._where_placed``): incidents are grouped without it."""
     if not countries or mention.trigger.root.tag_ == "NNS" or mention.kind == "aggregate":
         return None  # "CLASHES ... IN DIFFERENT PARTS OF THE COUNTRY": acts in several places, not one told again
     later = sorted((m for m in (getattr(doc._, "events", None) or ()) if m.trigger.start >= sentence.end),
