@@ -59,7 +59,11 @@ from spacy.tokens import Doc, Span, Token
 
 from ..normalize.places import GENERIC_WORDS, NOT_PLACES, TYPE_WORDS, GeoPlace, demonyms, load_gazetteer, place_key
 from .normalization import (NAME_JOINERS, NAMED_AREA_NOUNS, PLACE_LABELS, PLACE_NOUNS, SETTLEMENT_NOUNS,
-                            dateline_end, place_specificity, qualifies, word_after, word_before)
+                            place_specificity, qualifies, word_after, word_before)
+
+# Nouns a name after "the ... of" is the name of, a settlement's or an area's: "THE TOWN OF HOSTIGAL", "THE AREA OF
+# PERQUIN".
+NAMED_AFTER_NOUNS = SETTLEMENT_NOUNS | NAMED_AREA_NOUNS
 
 # Head nouns of the parts of towns and the sites an event may be placed at.
 PART_NOUNS = {"neighborhood", "neighbourhood", "suburb", "district", "canton", "hamlet", "village", "farm", "estate",
@@ -109,10 +113,9 @@ def event_place(locations: list[Span], mention, doc: Doc) -> Optional[tuple[str,
         part = max(parts, key=lambda s: (_in_clause(s, triggers), -abs(s.start - mention.trigger.start)))
         place = found[1]
         if place.kind == "country":
-            # A street or a site lies in a town: the story's in that country, or the dateline's ("A BOMB WENT OFF
-            # ... ON NORTH SECOND AVENUE" in a report filed from San Salvador).
-            code = [place.country_code]
-            town = _story_place(doc, code, mention.trigger.start) or _dateline_place(doc, code)
+            # A street or a site lies in a town ("A BOMB WENT OFF ... ON NORTH SECOND AVENUE" in a report filed
+            # from San Salvador).
+            town = _town_in_country(place.country_code, doc, mention.trigger.start)
             place = town._.place if town is not None else place
         return part_name(part), place
     return found
@@ -294,17 +297,11 @@ def _told_again(mention, doc: Doc, sentence: Span, countries: list[str]) -> Opti
     events stage sets only after its grouping (``events._where_placed``): incidents are grouped without it."""
     if not countries or mention.trigger.root.tag_ == "NNS" or mention.kind == "aggregate":
         return None  # "CLASHES ... IN DIFFERENT PARTS OF THE COUNTRY": acts in several places, not one told again
-    later = sorted((m for m in (getattr(doc._, "events", None) or ()) if m.trigger.start >= sentence.end),
-                   key=lambda m: m.trigger.start)
-    if not later or later[0].type != mention.type:
+    following = min((m for m in (getattr(doc._, "events", None) or ()) if m.trigger.start >= sentence.end),
+                    key=lambda m: m.trigger.start, default=None)
+    if following is None or following.type != mention.type:
         return None  # another kind of act comes first: what the text says next is of that one
-    following = later[0]
-    reach = sentence.end
-    for _ in range(ANAPHOR_REACH):
-        if reach >= len(doc):
-            break
-        reach = _whole_sentence(doc, doc[reach].sent).end
-    if following.trigger.start >= reach:
+    if following.trigger.start >= _sentences_after(doc, sentence, ANAPHOR_REACH):
         return None
     triggers = trigger_tokens(following)
     places = [s for s in own_places(_locations(following), triggers, doc)
@@ -366,8 +363,12 @@ def _town_in_target_name(mention, countries: list[str]) -> Optional[tuple[str, G
 def _place_in_country(country: Span, doc: Doc, before: int) -> Span:
     """A country named near the event, not as its place, says less than the story's own place in it, or
     failing one, than the dateline's town in it; the country where the article names neither."""
-    code = [country._.place.country_code]
-    return _story_place(doc, code, before) or _dateline_place(doc, code) or country
+    return _town_in_country(country._.place.country_code, doc, before) or country
+
+
+def _town_in_country(code: str, doc: Doc, before: int) -> Optional[Span]:
+    """The story's place in a country (before token ``before``), else the dateline's there, else None."""
+    return _story_place(doc, [code], before) or _dateline_place(doc, [code])
 
 
 def _dateline_place(doc: Doc, countries: list[str]) -> Optional[Span]:
@@ -402,7 +403,7 @@ def _part_of_place(span: Span) -> bool:
     doc = span.doc
     of = word_before(doc, span.start)
     noun = word_before(doc, of) if of >= 0 else -1
-    if noun >= 0 and doc[of].lower_ == "of" and doc[noun].lemma_.lower() in SETTLEMENT_NOUNS | NAMED_AREA_NOUNS:
+    if noun >= 0 and doc[of].lower_ == "of" and doc[noun].lemma_.lower() in NAMED_AFTER_NOUNS:
         return any(w not in NOT_PLACES for w in words)  # "the town of Hostigal", unknown to the gazetteer
     if part_name(span) != span.text:  # the NER took the noun in: "SMALL TOWN OF QUELLOPATA"
         return True
@@ -549,7 +550,7 @@ def _in_dateline(span: Span, doc: Doc) -> bool:
     """Part of the dateline ("ROME (ITALY), 11 JAN 90 --"): where the report was filed, which steps 4 and 5 weigh."""
     if getattr(doc._, "dateline_place", None) is None:
         return False
-    return span.end_char <= dateline_end(doc.text)
+    return span.end_char <= (getattr(doc._, "dateline_end", None) or 0)
 
 
 def _within(place, area) -> bool:
@@ -559,6 +560,16 @@ def _within(place, area) -> bool:
         return place.country_code == area.country_code
     # A city whose province the gazetteer does not know is taken to lie in the named one of its country.
     return area.kind == "admin1" and place.admin1 in (area.admin1, None) and place.country_code == area.country_code
+
+
+def _sentences_after(doc: Doc, sentence: Span, n: int) -> int:
+    """Where the n whole sentences after ``sentence`` end (wire copy's sentences read to their full stops)."""
+    end = sentence.end
+    for _ in range(n):
+        if end >= len(doc):
+            break
+        end = _whole_sentence(doc, doc[end].sent).end
+    return end
 
 
 def _sentences_before(doc: Doc, sentence: Span, n: int) -> int:

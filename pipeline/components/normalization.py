@@ -239,28 +239,20 @@ DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Za-z .'-]{1,40}?)\s*(?:\((?P<paren
 INNER_DATELINE = re.compile(r"\s*(?:\[[A-Z]+(?: [A-Z]+)?\]\s*)?(?P<place>[A-Z][A-Z .'-]{2,30}?)\s+--\s")
 
 
-def dateline_end(text: str) -> int:
-    """Where the dateline ends (0 where there is none), the inner one included."""
-    match = DATELINE.match(text[:200])
-    if match is None:
-        return 0
-    inner = INNER_DATELINE.match(text, match.end())
-    return inner.end("place") if inner is not None else match.end()
-
-
 # How much each kind of mention says about which countries an article is about.
 COUNTRY_WEIGHTS = {"dateline": 3.0, "dateline_abroad": 1.0, "country": 1.0, "qualifier": 0.5, "nationality": 1.0,
                    "actor": 1.0, "place": 0.5}
 # Dependencies by which a name qualifies another noun ("U.S. CITIZENS", "COLOMBIA'S PRESIDENT").
 MODIFIER_DEPS = {"compound", "amod", "nmod", "poss"}
 
-for _name in ("dateline_place", "dateline_abroad", "article_countries"):
+# dateline_end: the character where the dateline _dateline read ends (the inner one's, where it took that).
+for _name in ("dateline_place", "dateline_abroad", "dateline_end", "article_countries"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
 
 @Language.factory("news_places", requires=["doc.ents"],
-                  assigns=["doc.ents", "span._.place", "doc._.dateline_place", "doc._.dateline_abroad",
+                  assigns=["doc.ents", "span._.place", "doc._.dateline_place", "doc._.dateline_abroad", "doc._.dateline_end",
                            "doc._.article_countries"])
 def make_news_places(nlp: Language, name: str):
     gazetteer = load_gazetteer()
@@ -296,6 +288,7 @@ def make_news_places(nlp: Language, name: str):
         _filed_from(doc, dateline, gazetteer)
         doc._.dateline_place = dateline
         doc._.dateline_abroad = abroad
+        doc._.dateline_end = dateline_end
         doc._.article_countries = list(context)
         return doc
 
@@ -731,6 +724,7 @@ NAMED_SETTLEMENT_NOUNS = frozenset({"city", "town", "village", "hamlet", "munici
 # Nouns of an area that a name after "the ... of" is the name of: "IN THE AREA OF PERQUIN", "THE BANANA REGION OF
 # URABA", "THE JURISDICTION OF CACAOPERA" (a village or a region too small or too vague for the gazetteer).
 NAMED_AREA_NOUNS = frozenset({"area", "region", "zone", "jurisdiction"})
+NAMED_PLACE_NOUNS = NAMED_SETTLEMENT_NOUNS | NAMED_AREA_NOUNS
 
 
 def _named_settlement(doc: Doc, ent: Span) -> bool:
@@ -754,7 +748,7 @@ def _settlement_typed(doc: Doc, start: int) -> bool:
     if noun < 0 or doc[of].lower_ != "of":
         return False
     lemma = (doc[noun].lemma_ or doc[noun].lower_).lower()
-    return lemma in NAMED_SETTLEMENT_NOUNS | NAMED_AREA_NOUNS and (not listed or doc[noun].lower_ != lemma) \
+    return lemma in NAMED_PLACE_NOUNS and (not listed or doc[noun].lower_ != lemma) \
         and any(t.lower_ == "the" for t in doc[max(0, noun - 3):noun])
 
 
